@@ -1,0 +1,1 @@
+int import_placeholder(void); int import_placeholder(void) { return 0; }
