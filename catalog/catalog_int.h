@@ -1,0 +1,45 @@
+/*
+ * catalog/catalog_int.h - module-private: the catalog handle, the statement
+ * cache and sqlite error mapping. Included only by the catalog module.
+ */
+#ifndef TS_CATALOG_INT_H
+#define TS_CATALOG_INT_H
+
+#include <sqlite3.h>
+
+#include "catalog.h"
+
+#define CAT_STMT_CACHE 48
+
+struct catalog {
+    sqlite3 *db;
+    int64_t (*now_fn)(void *ctx);
+    void *now_ctx;
+    struct {
+        const char *sql; /* identity of a static SQL string */
+        sqlite3_stmt *st;
+    } cache[CAT_STMT_CACHE];
+    int n_cache;
+};
+
+/* Prepared statement for static `sql`, cached per connection, reset and
+ * unbound. Borrowed: do not finalize. NULL with *err set on failure. */
+sqlite3_stmt *cat_stmt(catalog *cat, const char *sql, struct ts_err *err);
+
+/* Map the connection's last error: BUSY -> TS_EBUSY, UNIQUE -> TS_ECONFLICT,
+ * else TS_EDB with sqlite3_errmsg, prefixed by `what`. */
+int cat_dberr(catalog *cat, int src, const char *what, struct ts_err *err);
+
+int64_t cat_now(catalog *cat);
+
+/* Bind a text or NULL. */
+int cat_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Copy of a column's text or NULL. */
+char *cat_col_strdup(sqlite3_stmt *st, int i);
+
+/* Run a statement to completion (no rows expected). */
+int cat_step_done(catalog *cat, sqlite3_stmt *st, const char *what, struct ts_err *err);
+
+int catalog_migrate(catalog *cat, struct ts_err *err);
+
+#endif

@@ -1,0 +1,320 @@
+/*
+ * catalog/record.c - records (one per work), their digital files and the
+ * libraries holding those files.
+ *
+ * Inserts here run inside the caller's transaction: the import pipeline
+ * writes a whole batch of records, files, holdings and index-queue rows in
+ * one BEGIN IMMEDIATE ... COMMIT.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog_int.h"
+#include "ts_buf.h"
+#include "ts_mem.h"
+
+#define FAIL_STMT(err) ((err) ? (int)(err)->code : TS_EDB)
+
+/* First run of four digits that looks like a year (1000-2999). */
+static int64_t year_of(const char *date)
+{
+    for (const char *p = date; p && *p; p++) {
+        if ((p[0] == '1' || p[0] == '2') && isdigit((unsigned char)p[1]) &&
+            isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) &&
+            (p == date || !isdigit((unsigned char)p[-1])) && !isdigit((unsigned char)p[4]))
+            return (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+    }
+    return 0;
+}
+
+static int add_list(catalog *cat, const char *sql, int64_t id, const char *const *v, size_t n,
+                    int with_pos, struct ts_err *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_stmt *st = cat_stmt(cat, sql, err);
+        int rc;
+        if (!st)
+            return FAIL_STMT(err);
+        sqlite3_bind_int64(st, 1, id);
+        if (with_pos) {
+            sqlite3_bind_int64(st, 2, (int64_t)i);
+            cat_bind_text(st, 3, v[i]);
+        } else {
+            cat_bind_text(st, 2, v[i]);
+        }
+        if ((rc = cat_step_done(cat, st, "add record list", err)))
+            return rc;
+    }
+    return TS_OK;
+}
+
+int catalog_record_add(catalog *cat, const struct cat_record_in *in, int64_t *id,
+                       struct ts_err *err)
+{
+    static const char sql[] =
+        "INSERT INTO record(title, language, publisher, date, year, description, resource_type,"
+        " licence, batch_id, created, updated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10)";
+    static const char sql_author[] =
+        "INSERT OR IGNORE INTO record_author(record_id, pos, name) VALUES (?1, ?2, ?3)";
+    static const char sql_subject[] =
+        "INSERT OR IGNORE INTO record_subject(record_id, subject) VALUES (?1, ?2)";
+    static const char sql_ident[] =
+        "INSERT OR IGNORE INTO record_identifier(record_id, scheme, value) VALUES (?1, ?2, ?3)";
+    sqlite3_stmt *st;
+    int64_t year;
+    int rc;
+
+    *id = 0;
+    if (!in->title || !*in->title)
+        return ts_fail(err, TS_EINVAL, "record without a title");
+    if (!(st = cat_stmt(cat, sql, err)))
+        return FAIL_STMT(err);
+    year = year_of(in->date);
+    cat_bind_text(st, 1, in->title);
+    cat_bind_text(st, 2, in->language);
+    cat_bind_text(st, 3, in->publisher);
+    cat_bind_text(st, 4, in->date);
+    if (year)
+        sqlite3_bind_int64(st, 5, year);
+    cat_bind_text(st, 6, in->description);
+    cat_bind_text(st, 7, in->resource_type ? in->resource_type : "document");
+    cat_bind_text(st, 8, in->licence);
+    if (in->batch_id)
+        sqlite3_bind_int64(st, 9, in->batch_id);
+    sqlite3_bind_int64(st, 10, cat_now(cat));
+    if ((rc = cat_step_done(cat, st, "add record", err)))
+        return rc;
+    *id = sqlite3_last_insert_rowid(cat->db);
+    if ((rc = add_list(cat, sql_author, *id, in->authors, in->n_authors, 1, err)) ||
+        (rc = add_list(cat, sql_subject, *id, in->subjects, in->n_subjects, 0, err)))
+        return rc;
+    for (size_t i = 0; i < in->n_identifiers; i++) {
+        const char *colon = strchr(in->identifiers[i], ':');
+        char scheme[32];
+        if (!(st = cat_stmt(cat, sql_ident, err)))
+            return FAIL_STMT(err);
+        if (colon && colon - in->identifiers[i] < (long)sizeof scheme) {
+            memcpy(scheme, in->identifiers[i], (size_t)(colon - in->identifiers[i]));
+            scheme[colon - in->identifiers[i]] = '\0';
+        } else {
+            memcpy(scheme, "other", 6);
+            colon = NULL;
+        }
+        sqlite3_bind_int64(st, 1, *id);
+        cat_bind_text(st, 2, scheme);
+        cat_bind_text(st, 3, colon ? colon + 1 : in->identifiers[i]);
+        if ((rc = cat_step_done(cat, st, "add identifier", err)))
+            return rc;
+    }
+    return catalog_queue_add(cat, *id, err);
+}
+
+int catalog_file_add(catalog *cat, int64_t record_id, const struct cat_file_in *in,
+                     int64_t *file_id, struct ts_err *err)
+{
+    static const char sql[] =
+        "INSERT INTO file(record_id, sha256, size, media_type, format, name, encoding, created)"
+        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)";
+    sqlite3_stmt *st = cat_stmt(cat, sql, err);
+    int rc;
+
+    *file_id = 0;
+    if (!st)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(st, 1, record_id);
+    cat_bind_text(st, 2, in->sha256);
+    sqlite3_bind_int64(st, 3, in->size);
+    cat_bind_text(st, 4, in->media_type);
+    cat_bind_text(st, 5, in->format);
+    cat_bind_text(st, 6, in->name);
+    cat_bind_text(st, 7, in->encoding);
+    sqlite3_bind_int64(st, 8, cat_now(cat));
+    if ((rc = cat_step_done(cat, st, "add file", err)))
+        return rc;
+    *file_id = sqlite3_last_insert_rowid(cat->db);
+    return TS_OK;
+}
+
+int catalog_file_by_sha(catalog *cat, const char *sha256, int64_t *file_id, int64_t *record_id,
+                        struct ts_err *err)
+{
+    static const char sql[] = "SELECT id, record_id FROM file WHERE sha256 = ?1";
+    sqlite3_stmt *st = cat_stmt(cat, sql, err);
+    int src;
+
+    *file_id = *record_id = 0;
+    if (!st)
+        return FAIL_STMT(err);
+    cat_bind_text(st, 1, sha256);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *file_id = sqlite3_column_int64(st, 0);
+        *record_id = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (src == SQLITE_ROW)
+        return TS_OK;
+    if (src != SQLITE_DONE)
+        return cat_dberr(cat, src, "find file", err);
+    return ts_fail(err, TS_ENOTFOUND, "no file %.12s", sha256);
+}
+
+int catalog_holding_add(catalog *cat, int64_t file_id, int64_t library_id,
+                        const char *source_path, int64_t batch_id, int *added,
+                        struct ts_err *err)
+{
+    static const char sql[] =
+        "INSERT INTO file_holding(file_id, library_id, source_path, batch_id)"
+        " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING";
+    static const char sql_rec[] = "SELECT record_id FROM file WHERE id = ?1";
+    sqlite3_stmt *st = cat_stmt(cat, sql, err);
+    int rc;
+
+    *added = 0;
+    if (!st)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(st, 1, file_id);
+    sqlite3_bind_int64(st, 2, library_id);
+    cat_bind_text(st, 3, source_path);
+    if (batch_id)
+        sqlite3_bind_int64(st, 4, batch_id);
+    if ((rc = cat_step_done(cat, st, "add holding", err)))
+        return rc;
+    *added = sqlite3_changes(cat->db) > 0;
+    if (!*added)
+        return TS_OK;
+    /* the record's library facet changed: re-index it */
+    if (!(st = cat_stmt(cat, sql_rec, err)))
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(st, 1, file_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t rid = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        return catalog_queue_add(cat, rid, err);
+    }
+    sqlite3_reset(st);
+    return TS_OK;
+}
+
+/* Join the first column of every row of `sql` (bound to id) with `sep`. */
+static char *join_rows(catalog *cat, const char *sql, int64_t id, const char *sep,
+                       char ***list, size_t *n_list, struct ts_err *err)
+{
+    sqlite3_stmt *st = cat_stmt(cat, sql, err);
+    struct ts_buf b;
+    int first = 1;
+
+    ts_buf_init(&b, 0);
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        if (!t)
+            continue;
+        if (!first)
+            ts_buf_add(&b, sep);
+        ts_buf_add(&b, t);
+        first = 0;
+        if (list) {
+            *list = ts_xrealloc(*list, (*n_list + 1) * sizeof **list);
+            (*list)[(*n_list)++] = ts_xstrdup(t);
+        }
+    }
+    sqlite3_reset(st);
+    return first ? (ts_buf_free(&b), NULL) : ts_buf_take(&b);
+}
+
+int catalog_record_get(catalog *cat, int64_t id, struct cat_record **out, struct ts_err *err)
+{
+    static const char sql[] =
+        "SELECT id, title, language, publisher, date, year, description, resource_type, licence"
+        " FROM record WHERE id = ?1";
+    static const char sql_auth[] =
+        "SELECT name FROM record_author WHERE record_id = ?1 ORDER BY pos";
+    static const char sql_subj[] =
+        "SELECT subject FROM record_subject WHERE record_id = ?1 ORDER BY subject";
+    static const char sql_ident[] =
+        "SELECT scheme || ':' || value FROM record_identifier WHERE record_id = ?1"
+        " ORDER BY scheme, value";
+    static const char sql_libs[] =
+        "SELECT DISTINCT l.code FROM file f JOIN file_holding h ON h.file_id = f.id"
+        " JOIN library l ON l.id = h.library_id WHERE f.record_id = ?1 ORDER BY l.code";
+    static const char sql_file[] =
+        "SELECT f.id, f.sha256, f.name, f.format, f.media_type, f.encoding,"
+        " (SELECT source_path FROM file_holding h WHERE h.file_id = f.id"
+        "  ORDER BY h.library_id LIMIT 1)"
+        " FROM file f WHERE f.record_id = ?1 ORDER BY f.id LIMIT 1";
+    struct cat_record *r;
+    sqlite3_stmt *st;
+    int src;
+
+    *out = NULL;
+    if (!(st = cat_stmt(cat, sql, err)))
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(st, 1, id);
+    src = sqlite3_step(st);
+    if (src != SQLITE_ROW) {
+        sqlite3_reset(st);
+        if (src == SQLITE_DONE)
+            return ts_fail(err, TS_ENOTFOUND, "no record %lld", (long long)id);
+        return cat_dberr(cat, src, "get record", err);
+    }
+    r = ts_xcalloc(1, sizeof *r);
+    r->id = sqlite3_column_int64(st, 0);
+    r->title = cat_col_strdup(st, 1);
+    r->language = cat_col_strdup(st, 2);
+    r->publisher = cat_col_strdup(st, 3);
+    r->date = cat_col_strdup(st, 4);
+    r->year = sqlite3_column_int64(st, 5);
+    r->description = cat_col_strdup(st, 6);
+    r->resource_type = cat_col_strdup(st, 7);
+    r->licence = cat_col_strdup(st, 8);
+    sqlite3_reset(st);
+    r->authors = join_rows(cat, sql_auth, id, "; ", NULL, NULL, err);
+    r->subjects = join_rows(cat, sql_subj, id, "; ", NULL, NULL, err);
+    r->identifiers = join_rows(cat, sql_ident, id, " ", NULL, NULL, err);
+    free(join_rows(cat, sql_libs, id, " ", &r->libraries, &r->n_libraries, err));
+    if ((st = cat_stmt(cat, sql_file, err)) != NULL) {
+        sqlite3_bind_int64(st, 1, id);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            r->file_id = sqlite3_column_int64(st, 0);
+            r->file_sha256 = cat_col_strdup(st, 1);
+            r->file_name = cat_col_strdup(st, 2);
+            r->file_format = cat_col_strdup(st, 3);
+            r->file_media_type = cat_col_strdup(st, 4);
+            r->file_encoding = cat_col_strdup(st, 5);
+            r->source_path = cat_col_strdup(st, 6);
+        }
+        sqlite3_reset(st);
+    }
+    *out = r;
+    return TS_OK;
+}
+
+void cat_record_free(struct cat_record *r)
+{
+    if (!r)
+        return;
+    free(r->title);
+    free(r->authors);
+    free(r->language);
+    free(r->publisher);
+    free(r->date);
+    free(r->description);
+    free(r->resource_type);
+    free(r->licence);
+    free(r->subjects);
+    free(r->identifiers);
+    for (size_t i = 0; i < r->n_libraries; i++)
+        free(r->libraries[i]);
+    free(r->libraries);
+    free(r->file_sha256);
+    free(r->file_name);
+    free(r->file_format);
+    free(r->file_media_type);
+    free(r->file_encoding);
+    free(r->source_path);
+    free(r);
+}
