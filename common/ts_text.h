@@ -58,6 +58,14 @@ bool ts_text_has_diacritics(const char *exact, size_t len);
 char *ts_text_tone_canonical(const char *syllable);
 
 /*
+ * True when `tok` (any case, NFC or NFD) is a plausible Vietnamese syllable:
+ * onset x nucleus x coda grammar with at most one tone mark, stop codas
+ * (c ch p t) only with sac/nang, c/k g/gh ng/ngh spelling rules. Toneless
+ * ASCII words such as "the" or "to" pass too; callers weigh those themselves.
+ */
+bool ts_text_is_syllable(const char *tok, size_t len);
+
+/*
  * Whole-string helpers for keys and comparisons: every token exact-normalised
  * (ts_text_exact) or folded (ts_text_fold), joined by single spaces; all
  * punctuation dropped. malloc'd (free()).

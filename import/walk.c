@@ -194,10 +194,10 @@ static int walk_archive(const char *path, emit_fn emit, void *ctx, size_t *count
             rc = emit_skipped(emit, ctx, ts_buf_str(&src));
         } else if (archive_entry_size_is_set(e) &&
                    (uint64_t)archive_entry_size(e) > (uint64_t)max_file_bytes) {
-            char why[96];
-            snprintf(why, sizeof why, "member declares %lld bytes, over the %zu MiB limit",
+            char msg[96];
+            snprintf(msg, sizeof msg, "member declares %lld bytes, over the %zu MiB limit",
                      (long long)archive_entry_size(e), max_file_bytes >> 20);
-            rc = emit_failed(emit, ctx, ts_buf_str(&src), TS_ETOOBIG, why);
+            rc = emit_failed(emit, ctx, ts_buf_str(&src), TS_ETOOBIG, msg);
         } else {
             struct ts_buf data;
             char chunk[65536];
@@ -219,13 +219,11 @@ static int walk_archive(const char *path, emit_fn emit, void *ctx, size_t *count
                                      "archive decompresses to more than 16 GiB: stopped");
                     goto out;
                 }
-                ts_buf_reset(&src);
-                ts_buf_addf(&src, "%s!/%s", path, name);
                 {
-                    char why[96];
-                    snprintf(why, sizeof why, "member larger than %zu MiB when decompressed",
+                    char msg[96];
+                    snprintf(msg, sizeof msg, "member larger than %zu MiB when decompressed",
                              max_file_bytes >> 20);
-                    rc = emit_failed(emit, ctx, ts_buf_str(&src), TS_ETOOBIG, why);
+                    rc = emit_failed(emit, ctx, ts_buf_str(&src), TS_ETOOBIG, msg);
                 }
             } else if (n < 0) {
                 ts_buf_free(&data);

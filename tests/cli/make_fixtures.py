@@ -108,4 +108,12 @@ with zipfile.ZipFile(os.path.join(hostile, "bomb.zip"), "w", zipfile.ZIP_DEFLATE
         block = b"\0" * (1 << 20)
         for _ in range(40):
             m.write(block)
+# The same bomb with sizes that lie: headers claim 1000 bytes.
+data = bytearray(open(os.path.join(hostile, "bomb.zip"), "rb").read())
+lfh = data.find(b"PK\x03\x04")
+cdh = data.find(b"PK\x01\x02")
+data[lfh + 22:lfh + 26] = (1000).to_bytes(4, "little")
+data[cdh + 24:cdh + 28] = (1000).to_bytes(4, "little")
+with open(os.path.join(hostile, "lying-bomb.zip"), "wb") as f:
+    f.write(bytes(data))
 print("fixtures in", root)

@@ -1,0 +1,475 @@
+/*
+ * indexer/index.c - writing the index: open, prepare, put, delete, commit,
+ * clear, and the consistency listing (indexer.h).
+ *
+ * Work is split for the import pipeline: ix_prepare() does all the text
+ * analysis (NFC, syllables, exact/folded/bigram terms, document data) in
+ * whichever worker thread calls it, building self-contained Xapian documents
+ * that touch no database. indexer_put() in the single writer thread only
+ * builds the small head document from the catalogue metadata, stamps each
+ * prepared section with the record's terms and values, and hands them to
+ * Xapian. Put is delete-by-XR<id> then add, so it is idempotent; nothing is
+ * visible to readers (or durable) before indexer_commit().
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+#include "indexer.h"
+#include "schema.h"
+#include "ts_buf.h"
+#include "ts_mem.h"
+#include "ts_util.h"
+#include "xapian_shim.h"
+
+/* Which words feed the spelling dictionary: every word of every section, and
+ * the title words of head documents. Cost is aggregated per document (one
+ * add_spelling per distinct word, count = wdf) at put time. */
+#define section_spell (getenv("XSPELL") ? (enum xs_spell)atoi(getenv("XSPELL")) : XS_SPELL_ALL)
+
+struct ix_prep_section {
+    xs_doc *doc;
+    size_t n; /* ordinal of the section in its document, from 1 */
+};
+
+struct ix_prepared {
+    struct ix_prep_section *secs;
+    size_t n_secs;
+};
+
+static int open_common(const char *dir, int writer, indexer **out, struct ts_err *err)
+{
+    xs_db *db = NULL;
+    int rc;
+
+    *out = NULL;
+    if (!dir || !*dir)
+        return ts_fail(err, TS_EINVAL, "index directory not set");
+    if (writer) {
+        if ((rc = ts_mkdirs(dir, err)))
+            return rc;
+        rc = xs_open_writer(dir, &db, err);
+    } else {
+        rc = xs_open_reader(dir, &db, err);
+    }
+    if (rc)
+        return rc;
+    *out = ts_xcalloc(1, sizeof **out);
+    (*out)->db = db;
+    (*out)->is_writer = writer;
+    return TS_OK;
+}
+
+int indexer_open_writer(const char *dir, indexer **out, struct ts_err *err)
+{
+    return open_common(dir, 1, out, err);
+}
+
+int indexer_open_reader(const char *dir, indexer **out, struct ts_err *err)
+{
+    return open_common(dir, 0, out, err);
+}
+
+void indexer_close(indexer *ix)
+{
+    if (!ix)
+        return;
+    xs_close(ix->db);
+    free(ix);
+}
+
+/* ---- prepare (worker threads) ---- */
+
+void ix_prepared_free(struct ix_prepared *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n_secs; i++)
+        xs_doc_free(p->secs[i].doc);
+    free(p->secs);
+    free(p);
+}
+
+/* Longest prefix of s[0..len) of at most max bytes that ends on a character
+ * boundary. */
+static size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return max;
+}
+
+/* Document data: kind, title NUL, path NUL, text (search.c parses it). */
+static int set_data(xs_doc *doc, char kind, const char *title, const char *path,
+                    const char *text, size_t text_len, struct ts_err *err)
+{
+    struct ts_buf b;
+    int rc;
+
+    ts_buf_init(&b, 0);
+    (void)ts_buf_addc(&b, kind);
+    (void)ts_buf_add(&b, title ? title : "");
+    (void)ts_buf_addc(&b, '\0');
+    (void)ts_buf_add(&b, path ? path : "");
+    (void)ts_buf_addc(&b, '\0');
+    (void)ts_buf_addn(&b, text, utf8_cut(text, text_len, IX_DATA_TEXT_MAX));
+    rc = xs_doc_set_data(doc, b.data, b.len, err);
+    ts_buf_free(&b);
+    return rc;
+}
+
+static int prepare_section(const struct ix_section *sec, xs_doc **out, struct ts_err *err)
+{
+    struct an_state st;
+    xs_doc *doc = NULL;
+    char *nfc = NULL;
+    const char *text = sec->text ? sec->text : "";
+    size_t text_len = sec->text ? sec->text_len : 0;
+    int rc;
+
+    *out = NULL;
+    if ((rc = xs_doc_new(&doc, err)))
+        return rc;
+    an_init(&st, doc);
+    if (sec->title && (rc = an_index(&st, &ix_field_title, sec->title, strlen(sec->title), err)))
+        goto out;
+    /* Extractors promise NFC, but the snippet text must be NFC whoever made
+     * it; pure ASCII (most of an English corpus) needs no pass. */
+    if (!an_is_ascii(text, text_len)) {
+        nfc = ts_text_nfc(text, text_len, &text_len);
+        text = nfc;
+    }
+    if ((rc = an_index_nfc(&st, &ix_field_body, text, text_len, err)))
+        goto out;
+    rc = set_data(doc, IX_DATA_SECTION, sec->title, sec->path, text, text_len, err);
+out:
+    free(nfc);
+    if (rc)
+        xs_doc_free(doc);
+    else
+        *out = doc;
+    return rc;
+}
+
+int ix_prepare(const struct ix_doc *doc, struct ix_prepared **out, struct ts_err *err)
+{
+    struct ix_prepared *p;
+    int rc = TS_OK;
+
+    *out = NULL;
+    p = ts_xcalloc(1, sizeof *p);
+    if (doc && doc->n_sections)
+        p->secs = ts_xcalloc(doc->n_sections, sizeof *p->secs);
+    for (size_t i = 0; doc && i < doc->n_sections; i++) {
+        const struct ix_section *sec = &doc->sections[i];
+        xs_doc *d;
+
+        if ((!sec->text || !sec->text_len) && (!sec->title || !*sec->title))
+            continue;
+        if ((rc = prepare_section(sec, &d, err))) {
+            ts_err_prefix(err, "section %zu: ", i + 1);
+            ix_prepared_free(p);
+            return rc;
+        }
+        p->secs[p->n_secs].doc = d;
+        p->secs[p->n_secs].n = i + 1;
+        p->n_secs++;
+    }
+    *out = p;
+    return rc;
+}
+
+/* ---- put (writer thread) ---- */
+
+/* Boolean terms and values that every document of one record carries. */
+struct rec_terms {
+    char **terms;
+    size_t n_terms, cap;
+    struct xs_value values[5];
+    char id[24];
+    char lang[16];
+    struct ts_buf libs;
+};
+
+static void rt_add(struct rec_terms *rt, const char *prefix, const char *value, size_t len)
+{
+    struct ts_buf b;
+
+    ts_buf_init(&b, 0);
+    if (ix_schema_term(&b, prefix, value, len) != TS_OK)
+        return; /* over Xapian's term limit: cannot be a real code; skip */
+    if (rt->n_terms == rt->cap) {
+        rt->cap = rt->cap ? rt->cap * 2 : 16;
+        rt->terms = ts_xrealloc(rt->terms, rt->cap * sizeof *rt->terms);
+    }
+    rt->terms[rt->n_terms++] = ts_buf_take(&b);
+}
+
+static void rt_free(struct rec_terms *rt)
+{
+    for (size_t i = 0; i < rt->n_terms; i++)
+        free(rt->terms[i]);
+    free(rt->terms);
+    ts_buf_free(&rt->libs);
+}
+
+static void rt_build(struct rec_terms *rt, const struct ix_record *rec)
+{
+    size_t lang_len;
+
+    memset(rt, 0, sizeof *rt);
+    ts_buf_init(&rt->libs, 0);
+    snprintf(rt->id, sizeof rt->id, "%" PRId64, rec->id);
+    rt_add(rt, IX_P_RECORD, rt->id, strlen(rt->id));
+    for (size_t i = 0; i < rec->n_libraries; i++) {
+        const char *code = rec->libraries[i];
+
+        if (!code || !*code)
+            continue;
+        rt_add(rt, IX_P_LIBRARY, code, strlen(code));
+        if (rt->libs.len)
+            (void)ts_buf_addc(&rt->libs, IX_LIST_SEP);
+        (void)ts_buf_add(&rt->libs, code);
+    }
+    lang_len = ix_schema_lang(rec->language, rt->lang, sizeof rt->lang);
+    if (lang_len)
+        rt_add(rt, IX_P_LANG, rt->lang, lang_len);
+    if (rec->resource_type && *rec->resource_type)
+        rt_add(rt, IX_P_TYPE, rec->resource_type, strlen(rec->resource_type));
+    rt->values[0] = (struct xs_value){IX_SLOT_RECORD, rt->id, strlen(rt->id)};
+    rt->values[1] = (struct xs_value){IX_SLOT_LANGUAGE, rt->lang, lang_len};
+    rt->values[2] = (struct xs_value){IX_SLOT_TYPE, rec->resource_type ? rec->resource_type : "",
+                                      rec->resource_type ? strlen(rec->resource_type) : 0};
+    rt->values[3] = (struct xs_value){IX_SLOT_LIBRARIES, ts_buf_str(&rt->libs), rt->libs.len};
+    rt->values[4] = (struct xs_value){IX_SLOT_TITLE, rec->title ? rec->title : "",
+                                      rec->title ? strlen(rec->title) : 0};
+}
+
+/* Drop empty values (Xapian stores none for them anyway). */
+static size_t rt_values(const struct rec_terms *rt, struct xs_value *out)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < 5; i++)
+        if (rt->values[i].len)
+            out[n++] = rt->values[i];
+    return n;
+}
+
+static int index_field(struct an_state *st, const struct ix_field *f, const char *s,
+                       struct ts_err *err)
+{
+    return s && *s ? an_index(st, f, s, strlen(s), err) : TS_OK;
+}
+
+/* The text shown for a match in the metadata: authors, subjects, publisher,
+ * description. */
+static void head_text(const struct ix_record *rec, struct ts_buf *b)
+{
+    const char *parts[] = {rec->authors, rec->subjects, rec->publisher, rec->description};
+
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        if (!parts[i] || !*parts[i])
+            continue;
+        if (b->len)
+            (void)ts_buf_add(b, ". ");
+        (void)ts_buf_add(b, parts[i]);
+    }
+}
+
+static int put_head(indexer *ix, const struct ix_record *rec, struct rec_terms *rt,
+                    struct ts_err *err)
+{
+    struct an_state st;
+    struct ts_buf text;
+    struct xs_value vals[5];
+    struct xs_add_opts opts;
+    xs_doc *doc = NULL;
+    char *nfc = NULL;
+    size_t nfc_len;
+    size_t base = rt->n_terms;
+    int rc;
+
+    ts_buf_init(&text, 0);
+    if ((rc = xs_doc_new(&doc, err)))
+        return rc;
+    an_init(&st, doc);
+    if ((rc = index_field(&st, &ix_field_title, rec->title, err)) ||
+        (rc = index_field(&st, &ix_field_author, rec->authors, err)) ||
+        (rc = index_field(&st, &ix_field_subject, rec->subjects, err)) ||
+        (rc = index_field(&st, &ix_field_publisher, rec->publisher, err)) ||
+        (rc = index_field(&st, &ix_field_body, rec->description, err)) ||
+        (rc = index_field(&st, &ix_field_body, rec->identifiers, err)))
+        goto out;
+    head_text(rec, &text);
+    nfc = ts_text_nfc(ts_buf_str(&text), text.len, &nfc_len);
+    if ((rc = set_data(doc, IX_DATA_HEAD, "", "", nfc, nfc_len, err)))
+        goto out;
+    rt_add(rt, IX_P_ID, rt->id, strlen(rt->id));
+    rt_add(rt, IX_TERM_HEAD, "", 0);
+    if (rec->year && *rec->year)
+        rt_add(rt, IX_P_YEAR, rec->year, strlen(rec->year));
+    opts = (struct xs_add_opts){(const char *const *)rt->terms, rt->n_terms, vals,
+                                rt_values(rt, vals), getenv("XSPELL") && atoi(getenv("XSPELL"))==0 ? XS_SPELL_NONE : XS_SPELL_PREFIX, IX_P_TITLE};
+    rc = xs_add(ix->db, doc, &opts, err);
+out:
+    /* Head-only terms go again: sections share the rest. */
+    while (rt->n_terms > base)
+        free(rt->terms[--rt->n_terms]);
+    free(nfc);
+    ts_buf_free(&text);
+    xs_doc_free(doc);
+    return rc;
+}
+
+static int put_sections(indexer *ix, const struct ix_prepared *prep, struct rec_terms *rt,
+                        struct ts_err *err)
+{
+    struct xs_value vals[5];
+    size_t n_vals = rt_values(rt, vals);
+    size_t base = rt->n_terms;
+    int rc = TS_OK;
+
+    for (size_t i = 0; i < prep->n_secs && rc == TS_OK; i++) {
+        char sid[48];
+        struct xs_add_opts opts;
+
+        snprintf(sid, sizeof sid, "%s.%zu", rt->id, prep->secs[i].n);
+        rt_add(rt, IX_P_ID, sid, strlen(sid));
+        opts = (struct xs_add_opts){(const char *const *)rt->terms, rt->n_terms, vals, n_vals,
+                                    section_spell, IX_P_TITLE};
+        rc = xs_add(ix->db, prep->secs[i].doc, &opts, err);
+        if (rc)
+            ts_err_prefix(err, "section %zu: ", prep->secs[i].n);
+        while (rt->n_terms > base)
+            free(rt->terms[--rt->n_terms]);
+    }
+    return rc;
+}
+
+static int delete_record(indexer *ix, const char *id, struct ts_err *err)
+{
+    struct ts_buf b;
+    int rc;
+
+    ts_buf_init(&b, 0);
+    if ((rc = ix_schema_term(&b, IX_P_RECORD, id, strlen(id))) == TS_OK)
+        rc = xs_delete_term(ix->db, b.data, b.len, err);
+    ts_buf_free(&b);
+    return rc;
+}
+
+int indexer_put(indexer *ix, const struct ix_record *rec, const struct ix_prepared *prep,
+                struct ts_err *err)
+{
+    struct rec_terms rt;
+    int rc;
+
+    if (!ix->is_writer)
+        return ts_fail(err, TS_EINVAL, "indexer_put: index opened read-only");
+    rt_build(&rt, rec);
+    if ((rc = delete_record(ix, rt.id, err)))
+        goto out;
+    if ((rc = put_head(ix, rec, &rt, err)))
+        goto out;
+    if (prep)
+        rc = put_sections(ix, prep, &rt, err);
+out:
+    if (rc)
+        ts_err_prefix(err, "record %" PRId64 ": ", rec->id);
+    rt_free(&rt);
+    return rc;
+}
+
+int indexer_delete(indexer *ix, int64_t record_id, struct ts_err *err)
+{
+    char id[24];
+
+    if (!ix->is_writer)
+        return ts_fail(err, TS_EINVAL, "indexer_delete: index opened read-only");
+    snprintf(id, sizeof id, "%" PRId64, record_id);
+    return delete_record(ix, id, err);
+}
+
+int indexer_commit(indexer *ix, struct ts_err *err)
+{
+    if (!ix->is_writer)
+        return ts_fail(err, TS_EINVAL, "indexer_commit: index opened read-only");
+    return xs_commit(ix->db, err);
+}
+
+int indexer_clear(indexer *ix, struct ts_err *err)
+{
+    if (!ix->is_writer)
+        return ts_fail(err, TS_EINVAL, "indexer_clear: index opened read-only");
+    return xs_clear(ix->db, err);
+}
+
+size_t indexer_doc_count(indexer *ix)
+{
+    struct ts_err err;
+    size_t n = 0;
+
+    (void)xs_doc_count(ix->db, &n, &err);
+    return n;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+int indexer_record_ids(indexer *ix, int64_t **ids, size_t **counts, size_t *n,
+                       struct ts_err *err)
+{
+    char **vals = NULL;
+    size_t n_vals = 0, n_out = 0;
+    int64_t *all = NULL, *uniq = NULL;
+    size_t *cnt = NULL;
+    int rc;
+
+    *ids = NULL;
+    *counts = NULL;
+    *n = 0;
+    rc = xs_term_values(ix->db, IX_TERM_HEAD, strlen(IX_TERM_HEAD), IX_SLOT_RECORD, &vals, &n_vals,
+                        err);
+    if (rc)
+        return rc;
+    all = ts_xcalloc(n_vals + 1, sizeof *all);
+    for (size_t i = 0; i < n_vals; i++) {
+        if (ts_parse_i64(vals[i], &all[i], NULL) != TS_OK) {
+            rc = ts_fail(err, TS_EINDEX, "head document with a bad record id '%s'", vals[i]);
+            goto out;
+        }
+    }
+    qsort(all, n_vals, sizeof *all, cmp_i64);
+    uniq = ts_xcalloc(n_vals + 1, sizeof *uniq);
+    cnt = ts_xcalloc(n_vals + 1, sizeof *cnt);
+    for (size_t i = 0; i < n_vals; i++) {
+        if (n_out && uniq[n_out - 1] == all[i]) {
+            cnt[n_out - 1]++;
+            continue;
+        }
+        uniq[n_out] = all[i];
+        cnt[n_out++] = 1;
+    }
+    *ids = uniq;
+    *counts = cnt;
+    *n = n_out;
+    uniq = NULL;
+    cnt = NULL;
+out:
+    for (size_t i = 0; i < n_vals; i++)
+        free(vals[i]);
+    free(vals);
+    free(all);
+    free(uniq);
+    free(cnt);
+    return rc;
+}

@@ -1,0 +1,57 @@
+/*
+ * indexer/schema.c - field table, facet table and term-building helpers (see
+ * schema.h). Changing anything here changes the index format: run `tusach
+ * reindex` afterwards.
+ */
+#include "schema.h"
+
+#include <string.h>
+
+/* Titles weigh three times a body word under S/XFS, the boost the query
+ * side adds with OP_AND_MAYBE; handbook pages whose only Vietnamese is
+ * their title are found through it. */
+const struct ix_field ix_field_title = {"title", IX_P_TITLE, IX_P_FOLD_TITLE, 3, 1};
+const struct ix_field ix_field_author = {"author", "A", "XFA", 1, 1};
+const struct ix_field ix_field_subject = {"subject", "XK", "XFK", 1, 1};
+const struct ix_field ix_field_publisher = {"publisher", "XP", "XFP", 1, 1};
+const struct ix_field ix_field_body = {"body", NULL, NULL, 0, 1};
+
+const struct ix_facet_def ix_facets[IX_N_FACETS] = {
+    {"language", IX_SLOT_LANGUAGE, 0},
+    {"type", IX_SLOT_TYPE, 0},
+    {"library", IX_SLOT_LIBRARIES, IX_LIST_SEP},
+};
+
+#define XAPIAN_TERM_MAX 245
+
+int ix_schema_term(struct ts_buf *b, const char *prefix, const char *value, size_t len)
+{
+    size_t plen = strlen(prefix);
+    int rc;
+
+    ts_buf_reset(b);
+    if (plen + 1 + len > XAPIAN_TERM_MAX) {
+        ts_buf_free(b);
+        return TS_ETOOBIG;
+    }
+    if ((rc = ts_buf_addn(b, prefix, plen)) != TS_OK)
+        return rc;
+    if (plen && len && value[0] >= 'A' && value[0] <= 'Z' && (rc = ts_buf_addc(b, ':')))
+        return rc;
+    return ts_buf_addn(b, value, len);
+}
+
+size_t ix_schema_lang(const char *tag, char *out, size_t cap)
+{
+    size_t n = 0;
+
+    if (!cap)
+        return 0;
+    while (tag && tag[n] && tag[n] != '-' && tag[n] != '_' && n + 1 < cap) {
+        char c = tag[n];
+        out[n] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+        n++;
+    }
+    out[n] = '\0';
+    return n;
+}

@@ -1,0 +1,94 @@
+/*
+ * indexer/schema.h - the layout of tusach's Xapian documents as C data:
+ * term prefixes, value slots and the per-field indexing table.
+ *
+ * The shim (xapian_shim.cc) knows none of this; index.c and search.c pass the
+ * prefixes and slots in. Prefixes follow Omega's conventions (S title, A
+ * author, Q unique id, X... for our own). A prefixed term whose value starts
+ * with an upper-case ASCII letter gets a ':' after the prefix (Xapian's
+ * convention), so "XL" + "ANG1" can never read as "XLANG" + "1"; see
+ * ix_schema_term().
+ */
+#ifndef TS_INDEXER_SCHEMA_H
+#define TS_INDEXER_SCHEMA_H
+
+#include <stddef.h>
+
+#include "ts_buf.h"
+#include "xapian_shim.h"
+
+/* Term prefixes. */
+#define IX_P_FOLD "XF"        /* folded syllable, positional */
+#define IX_P_BIGRAM "XB"      /* folded bigram "XB<a>_<b>", no positions */
+#define IX_P_TITLE "S"        /* exact title syllable */
+#define IX_P_FOLD_TITLE "XFS" /* folded title syllable */
+#define IX_P_ID "Q"           /* Q<id> head document, Q<id>.<n> section n */
+#define IX_P_RECORD "XR"      /* every document of a record */
+#define IX_P_LIBRARY "XL"     /* library code holding the record */
+#define IX_P_LANG "XLANG"     /* primary language subtag, lower case */
+#define IX_P_TYPE "XTYPE"     /* resource type */
+#define IX_P_YEAR "XY"        /* publication year */
+#define IX_TERM_HEAD "XHEAD"  /* marks head documents */
+
+/* Value slots (all documents of a record carry the same values). */
+enum ix_slot {
+    IX_SLOT_RECORD = 0,    /* record id, decimal: collapse key */
+    IX_SLOT_LANGUAGE = 1,  /* primary subtag, lower case: facet */
+    IX_SLOT_TYPE = 2,      /* resource type: facet */
+    IX_SLOT_LIBRARIES = 3, /* library codes joined by IX_LIST_SEP: facet */
+    IX_SLOT_TITLE = 4      /* record title, so hits need no catalogue lookup */
+};
+#define IX_LIST_SEP '\x1f'
+
+/* Position gap between fields, so phrases and bigrams never span two fields. */
+#define IX_FIELD_GAP 100
+
+/* Document data: kind byte, title NUL, path NUL, text (to the end). */
+#define IX_DATA_HEAD 'H'
+#define IX_DATA_SECTION 'S'
+/* Text kept per section for snippets (Xapian compresses document data). */
+#define IX_DATA_TEXT_MAX (256u * 1024u)
+
+/* How one field is indexed: every token always gives the exact term (no
+ * prefix) and XF+folded at one position; a field may add prefixed copies. */
+struct ix_field {
+    const char *name;
+    const char *exact_prefix; /* extra exact-term prefix or NULL */
+    const char *fold_prefix;  /* extra folded-term prefix or NULL */
+    unsigned extra_wdf;       /* wdf of each prefixed posting */
+    unsigned wdf;             /* wdf of each unprefixed posting */
+};
+
+extern const struct ix_field ix_field_title;   /* record and section titles */
+extern const struct ix_field ix_field_author;
+extern const struct ix_field ix_field_subject;
+extern const struct ix_field ix_field_publisher;
+extern const struct ix_field ix_field_body;    /* section text, description, ids */
+
+/* Facets: name, value slot, list separator (0: single value). */
+struct ix_facet_def {
+    const char *name;
+    unsigned slot;
+    char sep;
+};
+#define IX_N_FACETS 3
+extern const struct ix_facet_def ix_facets[IX_N_FACETS];
+
+/*
+ * Append prefix + value to b (reset first), with Xapian's ':' rule. `len` is
+ * the value's length. Returns TS_OK or TS_ETOOBIG (b freed) if the result
+ * would exceed Xapian's term limit (245 bytes).
+ */
+int ix_schema_term(struct ts_buf *b, const char *prefix, const char *value, size_t len);
+
+/* The primary subtag of a BCP 47 tag, lower-cased, into out[cap]: "en-US" ->
+ * "en". Returns its length (0 for NULL or empty). */
+size_t ix_schema_lang(const char *tag, char *out, size_t cap);
+
+/* Module-private: the indexer handle, shared by index.c and search.c. */
+struct indexer {
+    xs_db *db;
+    int is_writer;
+};
+
+#endif
