@@ -202,7 +202,7 @@ int main(int argc, char **argv)
     indexer *ix = NULL;
     char *text = NULL, ixpath[4096];
     double *all = NULL, t_start;
-    size_t n_all = 0;
+    size_t n_all = 0, text_len = 0;
     int per_query = 0, rc = 1;
 
     for (int i = 1; i < argc; i++) {
@@ -232,7 +232,7 @@ int main(int argc, char **argv)
     if (!data_dir)
         return usage();
 
-    if (ts_read_file(qpath, MAX_QUERIES_FILE, &text, NULL, &err) ||
+    if (ts_read_file(qpath, MAX_QUERIES_FILE, &text, &text_len, &err) ||
         parse_queries(text, qpath, &qs, &n_qs, groups, &n_groups, &err))
         goto fail;
     if ((size_t)snprintf(ixpath, sizeof ixpath, "%s/%s", data_dir, INDEX_SUBDIR) >= sizeof ixpath) {

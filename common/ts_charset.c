@@ -54,9 +54,10 @@ enum cs {
 };
 
 static const char *const cs_names[] = {
-    [CS_UTF8] = "utf-8",          [CS_UTF16LE] = "utf-16", [CS_UTF16BE] = "utf-16",
-    [CS_CP1258] = "windows-1258", [CS_TCVN3] = "tcvn3",    [CS_VISCII] = "viscii",
-    [CS_VNI] = "vni",             [CS_CP1252] = "windows-1252",
+    [CS_UTF8] = "utf-8",     [CS_UTF16LE] = "utf-16",
+    [CS_UTF16BE] = "utf-16", [CS_CP1258] = "windows-1258",
+    [CS_TCVN3] = "tcvn3",    [CS_VISCII] = "viscii",
+    [CS_VNI] = "vni",        [CS_CP1252] = "windows-1252",
 };
 
 /* Labels after lower-casing and dropping '-', '_', ' ', '.'. */
@@ -64,17 +65,39 @@ static const struct {
     const char *label;
     enum cs cs;
 } labels[] = {
-    {"utf8", CS_UTF8},         {"unicode11utf8", CS_UTF8},  {"utf16", CS_UTF16LE},
-    {"utf16le", CS_UTF16LE},   {"utf16be", CS_UTF16BE},     {"unicode", CS_UTF16LE},
-    {"windows1258", CS_CP1258}, {"cp1258", CS_CP1258},      {"xcp1258", CS_CP1258},
-    {"tcvn3", CS_TCVN3},       {"tcvn", CS_TCVN3},          {"tcvn5712", CS_TCVN3},
-    {"tcvn57121", CS_TCVN3},   {"tcvn571293", CS_TCVN3},    {"vn3", CS_TCVN3},
-    {"abc", CS_TCVN3},         {"xviettcvn5712", CS_TCVN3}, {"vscii", CS_TCVN3},
-    {"vni", CS_VNI},           {"xvietvni", CS_VNI},        {"vniwindows", CS_VNI},
-    {"viscii", CS_VISCII},     {"csviscii", CS_VISCII},     {"xvietviscii", CS_VISCII},
-    {"windows1252", CS_CP1252}, {"cp1252", CS_CP1252},      {"iso88591", CS_CP1252},
-    {"latin1", CS_CP1252},     {"l1", CS_CP1252},           {"ascii", CS_CP1252},
-    {"usascii", CS_CP1252},    {"iso885915", CS_CP1252},    {"xcp1252", CS_CP1252},
+    {"utf8", CS_UTF8},
+    {"unicode11utf8", CS_UTF8},
+    {"utf16", CS_UTF16LE},
+    {"utf16le", CS_UTF16LE},
+    {"utf16be", CS_UTF16BE},
+    {"unicode", CS_UTF16LE},
+    {"windows1258", CS_CP1258},
+    {"cp1258", CS_CP1258},
+    {"xcp1258", CS_CP1258},
+    {"tcvn3", CS_TCVN3},
+    {"tcvn", CS_TCVN3},
+    {"tcvn5712", CS_TCVN3},
+    {"tcvn57121", CS_TCVN3},
+    {"tcvn571293", CS_TCVN3},
+    {"vn3", CS_TCVN3},
+    {"abc", CS_TCVN3},
+    {"xviettcvn5712", CS_TCVN3},
+    {"vscii", CS_TCVN3},
+    {"vni", CS_VNI},
+    {"xvietvni", CS_VNI},
+    {"vniwindows", CS_VNI},
+    {"viscii", CS_VISCII},
+    {"csviscii", CS_VISCII},
+    {"xvietviscii", CS_VISCII},
+    {"windows1252", CS_CP1252},
+    {"cp1252", CS_CP1252},
+    {"iso88591", CS_CP1252},
+    {"latin1", CS_CP1252},
+    {"l1", CS_CP1252},
+    {"ascii", CS_CP1252},
+    {"usascii", CS_CP1252},
+    {"iso885915", CS_CP1252},
+    {"xcp1252", CS_CP1252},
 };
 
 static enum cs cs_from_hint(const char *hint)
@@ -201,8 +224,7 @@ static size_t decode_utf16(const char *s, size_t len, bool be, struct ts_buf *ou
 
         i += 2;
         if (w >= 0xD800 && w <= 0xDBFF && i + 1 < len) {
-            uint32_t w2 =
-                be ? (uint32_t)(u[i] << 8 | u[i + 1]) : (uint32_t)(u[i + 1] << 8 | u[i]);
+            uint32_t w2 = be ? (uint32_t)(u[i] << 8 | u[i + 1]) : (uint32_t)(u[i + 1] << 8 | u[i]);
 
             if (w2 >= 0xDC00 && w2 <= 0xDFFF) {
                 i += 2;
@@ -253,7 +275,7 @@ static size_t decode_iconv(const char *code, const char *s, size_t len, struct t
         (void)ts_buf_addn(out, tmp, sizeof(tmp) - o_left);
         if (r != (size_t)-1) {
             if (in_left == 0 && o == tmp)
-                break;  /* input done and the shift state flushed */
+                break; /* input done and the shift state flushed */
             continue;
         }
         if (e == E2BIG)
@@ -279,24 +301,46 @@ static size_t decode_iconv(const char *code, const char *s, size_t len, struct t
  */
 struct vni_mark {
     unsigned char byte;
-    int32_t shape;  /* U+0302 circumflex, U+0306 breve or 0 */
-    int32_t tone;   /* combining tone mark or 0 */
+    int32_t shape; /* U+0302 circumflex, U+0306 breve or 0 */
+    int32_t tone;  /* combining tone mark or 0 */
 };
 
 static const struct vni_mark vni_marks[] = {
-    {0xF9, 0, 0x0301},      {0xF8, 0, 0x0300},      {0xFB, 0, 0x0309},
-    {0xF5, 0, 0x0303},      {0xEF, 0, 0x0323},      {0xE2, 0x0302, 0},
-    {0xE1, 0x0302, 0x0301}, {0xE0, 0x0302, 0x0300}, {0xE5, 0x0302, 0x0309},
-    {0xE3, 0x0302, 0x0303}, {0xE4, 0x0302, 0x0323}, {0xEA, 0x0306, 0},
-    {0xE9, 0x0306, 0x0301}, {0xE8, 0x0306, 0x0300}, {0xFA, 0x0306, 0x0309},
-    {0xFC, 0x0306, 0x0303}, {0xEB, 0x0306, 0x0323},
+    {0xF9, 0, 0x0301},
+    {0xF8, 0, 0x0300},
+    {0xFB, 0, 0x0309},
+    {0xF5, 0, 0x0303},
+    {0xEF, 0, 0x0323},
+    {0xE2, 0x0302, 0},
+    {0xE1, 0x0302, 0x0301},
+    {0xE0, 0x0302, 0x0300},
+    {0xE5, 0x0302, 0x0309},
+    {0xE3, 0x0302, 0x0303},
+    {0xE4, 0x0302, 0x0323},
+    {0xEA, 0x0306, 0},
+    {0xE9, 0x0306, 0x0301},
+    {0xE8, 0x0306, 0x0300},
+    {0xFA, 0x0306, 0x0309},
+    {0xFC, 0x0306, 0x0303},
+    {0xEB, 0x0306, 0x0323},
     /* the same for capitals */
-    {0xD9, 0, 0x0301},      {0xD8, 0, 0x0300},      {0xDB, 0, 0x0309},
-    {0xD5, 0, 0x0303},      {0xCF, 0, 0x0323},      {0xC2, 0x0302, 0},
-    {0xC1, 0x0302, 0x0301}, {0xC0, 0x0302, 0x0300}, {0xC5, 0x0302, 0x0309},
-    {0xC3, 0x0302, 0x0303}, {0xC4, 0x0302, 0x0323}, {0xCA, 0x0306, 0},
-    {0xC9, 0x0306, 0x0301}, {0xC8, 0x0306, 0x0300}, {0xDA, 0x0306, 0x0309},
-    {0xDC, 0x0306, 0x0303}, {0xCB, 0x0306, 0x0323},
+    {0xD9, 0, 0x0301},
+    {0xD8, 0, 0x0300},
+    {0xDB, 0, 0x0309},
+    {0xD5, 0, 0x0303},
+    {0xCF, 0, 0x0323},
+    {0xC2, 0x0302, 0},
+    {0xC1, 0x0302, 0x0301},
+    {0xC0, 0x0302, 0x0300},
+    {0xC5, 0x0302, 0x0309},
+    {0xC3, 0x0302, 0x0303},
+    {0xC4, 0x0302, 0x0323},
+    {0xCA, 0x0306, 0},
+    {0xC9, 0x0306, 0x0301},
+    {0xC8, 0x0306, 0x0300},
+    {0xDA, 0x0306, 0x0309},
+    {0xDC, 0x0306, 0x0303},
+    {0xCB, 0x0306, 0x0323},
 };
 
 static const struct {
@@ -304,10 +348,10 @@ static const struct {
     int32_t cp;
     char base; /* the vowel a later tone byte attaches to, or 0 */
 } vni_letters[] = {
-    {0xF6, 0x01B0, 'u'}, {0xF4, 0x01A1, 'o'}, {0xF1, 0x0111, 0}, {0xED, 0x00ED, 0},
-    {0xEC, 0x00EC, 0},   {0xE6, 0x1EC9, 0},   {0xF3, 0x0129, 0}, {0xF2, 0x1ECB, 0},
+    {0xF6, 0x01B0, 'u'}, {0xF4, 0x01A1, 'o'}, {0xF1, 0x0111, 0},   {0xED, 0x00ED, 0},
+    {0xEC, 0x00EC, 0},   {0xE6, 0x1EC9, 0},   {0xF3, 0x0129, 0},   {0xF2, 0x1ECB, 0},
     {0xEE, 0x1EF5, 0},   {0xD6, 0x01AF, 'u'}, {0xD4, 0x01A0, 'o'}, {0xD1, 0x0110, 0},
-    {0xCD, 0x00CD, 0},   {0xCC, 0x00CC, 0},   {0xC6, 0x1EC8, 0}, {0xD3, 0x0128, 0},
+    {0xCD, 0x00CD, 0},   {0xCC, 0x00CC, 0},   {0xC6, 0x1EC8, 0},   {0xD3, 0x0128, 0},
     {0xD2, 0x1ECA, 0},   {0xCE, 0x1EF4, 0},
 };
 
@@ -356,23 +400,15 @@ static size_t decode_vni(const char *s, size_t len, struct ts_buf *out)
 static size_t decode_as(enum cs cs, const char *s, size_t len, struct ts_buf *out)
 {
     switch (cs) {
-    case CS_UTF8:
-        return decode_utf8(s, len, out);
-    case CS_UTF16LE:
-        return decode_utf16(s, len, false, out);
-    case CS_UTF16BE:
-        return decode_utf16(s, len, true, out);
-    case CS_CP1258:
-        return decode_iconv("CP1258", s, len, out);
-    case CS_TCVN3:
-        return decode_iconv("TCVN5712-1", s, len, out);
-    case CS_VISCII:
-        return decode_iconv("VISCII", s, len, out);
-    case CS_VNI:
-        return decode_vni(s, len, out);
+    case CS_UTF8: return decode_utf8(s, len, out);
+    case CS_UTF16LE: return decode_utf16(s, len, false, out);
+    case CS_UTF16BE: return decode_utf16(s, len, true, out);
+    case CS_CP1258: return decode_iconv("CP1258", s, len, out);
+    case CS_TCVN3: return decode_iconv("TCVN5712-1", s, len, out);
+    case CS_VISCII: return decode_iconv("VISCII", s, len, out);
+    case CS_VNI: return decode_vni(s, len, out);
     case CS_CP1252:
-    case CS_UNKNOWN:
-        break;
+    case CS_UNKNOWN: break;
     }
     return decode_cp1252(s, len, out);
 }
@@ -380,8 +416,8 @@ static size_t decode_as(enum cs cs, const char *s, size_t len, struct ts_buf *ou
 /* ---- scoring ---- */
 
 struct tally {
-    double hits;   /* weighted syllables */
-    double words;  /* weighted words */
+    double hits;  /* weighted syllables */
+    double words; /* weighted words */
 };
 
 static void tally_text(const char *utf8, size_t len, struct tally *t)
@@ -400,7 +436,7 @@ static void tally_text(const char *utf8, size_t len, struct tally *t)
             digit = digit || (c >= '0' && c <= '9');
         }
         if (digit)
-            continue;  /* numbers, version strings, codes: no evidence either way */
+            continue; /* numbers, version strings, codes: no evidence either way */
         w = ascii ? ASCII_WEIGHT : 1.0;
         t->words += w;
         if (ts_text_is_syllable(tok, tok_len))

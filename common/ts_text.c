@@ -221,7 +221,6 @@ char *ts_text_nfc(const char *s, size_t len, size_t *out_len)
         return ts_xstrndup(s, len);
     }
     ts_buf_init(&out, 0);
-    (void)ts_buf_addn(&out, "", 0);
     cp_init(&b, local, CP_LOCAL);
     while (i < len) {
         int32_t cp;
@@ -270,10 +269,8 @@ static bool is_word_cp(int32_t cp)
     case UTF8PROC_CATEGORY_ME:
     case UTF8PROC_CATEGORY_ND:
     case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-        return true;
-    default:
-        return false;
+    case UTF8PROC_CATEGORY_NO: return true;
+    default: return false;
     }
 }
 
@@ -287,8 +284,7 @@ static bool is_mark_cp(int32_t cp)
     return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
 }
 
-bool ts_text_next_token(const char *s, size_t len, size_t *pos, const char **tok,
-                        size_t *tok_len)
+bool ts_text_next_token(const char *s, size_t len, size_t *pos, const char **tok, size_t *tok_len)
 {
     size_t i = *pos;
     size_t start;
@@ -344,7 +340,10 @@ static void decode_nfd(struct cpbuf *b, const char *s, size_t len, utf8proc_opti
         i += next_cp(s + i, len - i, &cp);
         if (is_dropped(cp))
             continue;
-        if (cp < 0x80 && !(opts & UTF8PROC_CASEFOLD)) {
+        if (cp < 0x80) {
+            /* Most letters of a Vietnamese syllable are ASCII; skip utf8proc. */
+            if ((opts & UTF8PROC_CASEFOLD) && cp >= 'A' && cp <= 'Z')
+                cp += 'a' - 'A';
             cp_reserve(b, 1);
             b->p[b->n++] = cp;
         } else {
@@ -370,7 +369,7 @@ static bool is_shape_mark(int32_t cp)
 struct unit {
     int32_t base;
     int32_t shape;
-    size_t end;  /* index after this letter's base and marks */
+    size_t end; /* index after this letter's base and marks */
 };
 
 #define MAX_UNITS 12
@@ -378,19 +377,13 @@ struct unit {
 static bool is_vowel_unit(const struct unit *u)
 {
     switch (u->base) {
-    case 'a':
-        return u->shape == 0 || u->shape == 0x0302 || u->shape == 0x0306;
-    case 'e':
-        return u->shape == 0 || u->shape == 0x0302;
-    case 'o':
-        return u->shape == 0 || u->shape == 0x0302 || u->shape == 0x031B;
-    case 'u':
-        return u->shape == 0 || u->shape == 0x031B;
+    case 'a': return u->shape == 0 || u->shape == 0x0302 || u->shape == 0x0306;
+    case 'e': return u->shape == 0 || u->shape == 0x0302;
+    case 'o': return u->shape == 0 || u->shape == 0x0302 || u->shape == 0x031B;
+    case 'u': return u->shape == 0 || u->shape == 0x031B;
     case 'i':
-    case 'y':
-        return u->shape == 0;
-    default:
-        return false;
+    case 'y': return u->shape == 0;
+    default: return false;
     }
 }
 
@@ -422,6 +415,73 @@ static bool coda_ok(const struct unit *u, size_t n)
         if (strcmp(s, codas[i]) == 0)
             return true;
     return false;
+}
+
+enum { RHYME_OPEN = 1, RHYME_CLOSED = 2, RHYME_ANY = 3 };
+
+struct nucleus {
+    const char *v;
+    int allowed;
+};
+
+/* Vowel nuclei of standard Vietnamese spelling and whether they take a final
+ * consonant; glides written as i/y/o/u at the end belong to the nucleus. */
+static const struct nucleus nuclei[] = {
+    {"a", RHYME_ANY},     {"ă", RHYME_CLOSED},  {"â", RHYME_CLOSED},   {"e", RHYME_ANY},
+    {"ê", RHYME_ANY},     {"i", RHYME_ANY},     {"o", RHYME_ANY},      {"ô", RHYME_ANY},
+    {"ơ", RHYME_ANY},     {"u", RHYME_ANY},     {"ư", RHYME_ANY},      {"y", RHYME_ANY},
+    {"ai", RHYME_OPEN},   {"ao", RHYME_OPEN},   {"au", RHYME_OPEN},    {"ay", RHYME_OPEN},
+    {"âu", RHYME_OPEN},   {"ây", RHYME_OPEN},   {"eo", RHYME_OPEN},    {"êu", RHYME_OPEN},
+    {"ia", RHYME_OPEN},   {"iu", RHYME_OPEN},   {"oi", RHYME_OPEN},    {"ôi", RHYME_OPEN},
+    {"ơi", RHYME_OPEN},   {"ua", RHYME_OPEN},   {"ui", RHYME_OPEN},    {"ưa", RHYME_OPEN},
+    {"ưi", RHYME_OPEN},   {"ưu", RHYME_OPEN},   {"uơ", RHYME_OPEN},    {"iê", RHYME_CLOSED},
+    {"yê", RHYME_CLOSED}, {"uâ", RHYME_CLOSED}, {"uô", RHYME_CLOSED},  {"oă", RHYME_CLOSED},
+    {"oo", RHYME_CLOSED}, {"ươ", RHYME_ANY},    {"oa", RHYME_ANY},     {"oe", RHYME_ANY},
+    {"uê", RHYME_ANY},    {"uy", RHYME_ANY},    {"iêu", RHYME_OPEN},   {"yêu", RHYME_OPEN},
+    {"oai", RHYME_OPEN},  {"oay", RHYME_OPEN},  {"oao", RHYME_OPEN},   {"oeo", RHYME_OPEN},
+    {"uây", RHYME_OPEN},  {"uôi", RHYME_OPEN},  {"ươi", RHYME_OPEN},   {"ươu", RHYME_OPEN},
+    {"uya", RHYME_OPEN},  {"uyu", RHYME_OPEN},  {"uyê", RHYME_CLOSED},
+};
+
+/* Precomposed lower-case vowel of a unit, as UTF-8 (unit already a vowel). */
+static const char *vowel_utf8(const struct unit *u)
+{
+    switch (u->shape) {
+    case 0x0302: return u->base == 'a' ? "â" : u->base == 'e' ? "ê" : "ô";
+    case 0x0306: return "ă";
+    case 0x031B: return u->base == 'o' ? "ơ" : "ư";
+    default:
+        switch (u->base) {
+        case 'a': return "a";
+        case 'e': return "e";
+        case 'i': return "i";
+        case 'o': return "o";
+        case 'u': return "u";
+        default: return "y";
+        }
+    }
+}
+
+/* Allowed RHYME_* flags of the nucleus u[0..n), 0 when it is not Vietnamese. */
+static int nucleus_rhyme(const struct unit *u, size_t n)
+{
+    char v[16];
+    size_t len = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *c = vowel_utf8(&u[i]);
+        size_t cl = strlen(c);
+
+        if (len + cl >= sizeof(v))
+            return 0;
+        memcpy(v + len, c, cl);
+        len += cl;
+    }
+    v[len] = '\0';
+    for (size_t i = 0; i < sizeof(nuclei) / sizeof(nuclei[0]); i++)
+        if (strcmp(v, nuclei[i].v) == 0)
+            return nuclei[i].allowed;
+    return 0;
 }
 
 /*
@@ -474,8 +534,8 @@ static bool tone_fix(int32_t *p, size_t n)
     if (nu == 0 || n_tones != 1)
         return false;
     /* Onset: "qu"/"gi" before a vowel, else the leading consonants. */
-    if (nu >= 3 && ((u[0].base == 'q' && u[1].base == 'u') ||
-                    (u[0].base == 'g' && u[1].base == 'i')) &&
+    if (nu >= 3 &&
+        ((u[0].base == 'q' && u[1].base == 'u') || (u[0].base == 'g' && u[1].base == 'i')) &&
         u[1].shape == 0 && is_vowel_unit(&u[2])) {
         on = 2;
     } else {
@@ -484,7 +544,9 @@ static bool tone_fix(int32_t *p, size_t n)
     }
     for (nuc = 0; on + nuc < nu && is_vowel_unit(&u[on + nuc]); nuc++)
         ;
-    if (nuc == 0 || nuc > 3 || !coda_ok(&u[on + nuc], nu - on - nuc))
+    /* The nucleus check goes beyond section 3: it keeps foreign words with one
+     * accent ("où", "leí") from having it moved. */
+    if (nuc == 0 || nuc > 3 || !coda_ok(&u[on + nuc], nu - on - nuc) || !nucleus_rhyme(&u[on], nuc))
         return false;
 
     target = SIZE_MAX;
@@ -548,6 +610,14 @@ static bool is_strippable_mark(int32_t cp)
     return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_ME;
 }
 
+static bool all_cp_ascii(const int32_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] >= 0x80)
+            return false;
+    return true;
+}
+
 size_t ts_text_fold_token(const char *exact, size_t len, char *out, size_t cap)
 {
     int32_t local[CP_LOCAL];
@@ -566,6 +636,16 @@ size_t ts_text_fold_token(const char *exact, size_t len, char *out, size_t cap)
         b.p[j++] = is_d_like(cp) ? 'd' : cp;
     }
     b.n = j;
+    if (all_cp_ascii(b.p, b.n)) {
+        /* The usual Vietnamese result: nothing left to compose. */
+        n = b.n < cap ? b.n : (cap > 0 ? cap - 1 : 0);
+        for (size_t i = 0; i < n; i++)
+            out[i] = (char)b.p[i];
+        if (cap > 0)
+            out[n] = '\0';
+        cp_free(&b);
+        return n;
+    }
     n = compose_utf8(&b);
     n = copy_out((const char *)b.p, n, out, cap);
     cp_free(&b);
@@ -618,59 +698,11 @@ char *ts_text_tone_canonical(const char *syllable)
 
 /* ---- syllable grammar, for charset detection (ts_charset.c) ---- */
 
-enum { RHYME_OPEN = 1, RHYME_CLOSED = 2, RHYME_ANY = 3 };
-
-struct nucleus {
-    const char *v;
-    int allowed;
-};
-
-/* Vowel nuclei of standard Vietnamese spelling and whether they take a final
- * consonant; glides written as i/y/o/u at the end belong to the nucleus. */
-static const struct nucleus nuclei[] = {
-    {"a", RHYME_ANY},      {"ă", RHYME_CLOSED},  {"â", RHYME_CLOSED},  {"e", RHYME_ANY},
-    {"ê", RHYME_ANY},      {"i", RHYME_ANY},     {"o", RHYME_ANY},     {"ô", RHYME_ANY},
-    {"ơ", RHYME_ANY},      {"u", RHYME_ANY},     {"ư", RHYME_ANY},     {"y", RHYME_ANY},
-    {"ai", RHYME_OPEN},    {"ao", RHYME_OPEN},   {"au", RHYME_OPEN},   {"ay", RHYME_OPEN},
-    {"âu", RHYME_OPEN},    {"ây", RHYME_OPEN},   {"eo", RHYME_OPEN},   {"êu", RHYME_OPEN},
-    {"ia", RHYME_OPEN},    {"iu", RHYME_OPEN},   {"oi", RHYME_OPEN},   {"ôi", RHYME_OPEN},
-    {"ơi", RHYME_OPEN},    {"ua", RHYME_OPEN},   {"ui", RHYME_OPEN},   {"ưa", RHYME_OPEN},
-    {"ưi", RHYME_OPEN},    {"ưu", RHYME_OPEN},   {"uơ", RHYME_OPEN},   {"iê", RHYME_CLOSED},
-    {"yê", RHYME_CLOSED},  {"uâ", RHYME_CLOSED}, {"uô", RHYME_CLOSED}, {"oă", RHYME_CLOSED},
-    {"oo", RHYME_CLOSED},  {"ươ", RHYME_ANY},    {"oa", RHYME_ANY},    {"oe", RHYME_ANY},
-    {"uê", RHYME_ANY},     {"uy", RHYME_ANY},    {"iêu", RHYME_OPEN},  {"yêu", RHYME_OPEN},
-    {"oai", RHYME_OPEN},   {"oay", RHYME_OPEN},  {"oao", RHYME_OPEN},  {"oeo", RHYME_OPEN},
-    {"uây", RHYME_OPEN},   {"uôi", RHYME_OPEN},  {"ươi", RHYME_OPEN},  {"ươu", RHYME_OPEN},
-    {"uya", RHYME_OPEN},   {"uyu", RHYME_OPEN},  {"uyê", RHYME_CLOSED},
-};
-
 /* Longest first, so "ngh" wins over "ng" and "n". */
 static const char *const onsets[] = {
-    "ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr", "b", "c", "d",
-    "g",   "h",  "k",  "l",  "m",  "n",  "p",  "r",  "s",  "t",  "v",  "x",
+    "ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr", "b", "c",
+    "d",   "g",  "h",  "k",  "l",  "m",  "n",  "p",  "r",  "s",  "t",  "v", "x",
 };
-
-/* Precomposed lower-case vowel of a unit, as UTF-8 (unit already a vowel). */
-static const char *vowel_utf8(const struct unit *u)
-{
-    switch (u->shape) {
-    case 0x0302:
-        return u->base == 'a' ? "â" : u->base == 'e' ? "ê" : "ô";
-    case 0x0306:
-        return "ă";
-    case 0x031B:
-        return u->base == 'o' ? "ơ" : "ư";
-    default:
-        switch (u->base) {
-        case 'a': return "a";
-        case 'e': return "e";
-        case 'i': return "i";
-        case 'o': return "o";
-        case 'u': return "u";
-        default: return "y";
-        }
-    }
-}
 
 static bool is_front_vowel(const struct unit *u)
 {
@@ -705,9 +737,8 @@ bool ts_text_is_syllable(const char *tok, size_t len)
     struct cpbuf b;
     struct unit u[MAX_UNITS];
     size_t tone_at = 0, n_tones, nu, on, nuc, i;
-    char nucleus[16];
-    size_t nlen = 0;
     int32_t tone = 0;
+    int rhyme;
     bool ok = false;
 
     if (len == 0 || len > 32)
@@ -722,24 +753,12 @@ bool ts_text_is_syllable(const char *tok, size_t len)
     on = match_onset(u, nu);
     if (on == 0 && u[0].base == 'q')
         goto out;
-    for (nuc = 0; on + nuc < nu && is_vowel_unit(&u[on + nuc]); nuc++) {
-        const char *v = vowel_utf8(&u[on + nuc]);
-        size_t vl = strlen(v);
-
-        if (nlen + vl >= sizeof(nucleus))
-            goto out;
-        memcpy(nucleus + nlen, v, vl);
-        nlen += vl;
-    }
-    nucleus[nlen] = '\0';
+    for (nuc = 0; on + nuc < nu && is_vowel_unit(&u[on + nuc]); nuc++)
+        ;
     if (nuc == 0 || !coda_ok(&u[on + nuc], nu - on - nuc))
         goto out;
-    for (i = 0; i < sizeof(nuclei) / sizeof(nuclei[0]); i++)
-        if (strcmp(nucleus, nuclei[i].v) == 0)
-            break;
-    if (i == sizeof(nuclei) / sizeof(nuclei[0]))
-        goto out;
-    if (!(nuclei[i].allowed & (nu > on + nuc ? RHYME_CLOSED : RHYME_OPEN)))
+    rhyme = nucleus_rhyme(&u[on], nuc);
+    if (!(rhyme & (nu > on + nuc ? RHYME_CLOSED : RHYME_OPEN)))
         goto out;
     /* Stop finals carry only the rising (sắc) or heavy (nặng) tone. */
     if (nu > on + nuc) {
@@ -789,7 +808,6 @@ static char *join_terms(const char *s, size_t len, term_fn fn)
     char *nfc = ts_text_nfc(s, len, &nfc_len);
 
     ts_buf_init(&out, 0);
-    (void)ts_buf_addn(&out, "", 0);
     while (ts_text_next_token(nfc, nfc_len, &pos, &tok, &tok_len)) {
         size_t n = fn(tok, tok_len, term, sizeof(term));
 

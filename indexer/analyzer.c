@@ -188,6 +188,7 @@ int an_index_nfc(struct an_state *st, const struct ix_field *f, const char *text
     char prev[AN_FORM_CAP];
     char big[2 * AN_FORM_CAP + 8];
     size_t prev_len = 0;
+    bool prev_accented = false;
     const char *tok;
     size_t tok_len;
     bool new_sentence;
@@ -223,13 +224,14 @@ int an_index_nfc(struct an_state *st, const struct ix_field *f, const char *text
             if ((rc = xs_doc_add_posting(st->doc, xfx.buf, n, pos, f->extra_wdf, err)))
                 break;
         }
-        if (prev_len && !getenv("XNOBIGRAM")) {
+        if (prev_len && (prev_accented || cur.accented || getenv("XALLBIGRAM")) && !getenv("XNOBIGRAM")) {
             n = an_bigram(prev, prev_len, cur.fold, cur.fold_len, big, sizeof big);
             if (n && (rc = xs_doc_add_term(st->doc, big, n, 1, err)))
                 break;
         }
         memcpy(prev, cur.fold, cur.fold_len);
         prev_len = cur.fold_len;
+        prev_accented = cur.accented;
     }
     st->pos += IX_FIELD_GAP;
     return rc;

@@ -139,7 +139,7 @@ static int detect(struct ix_input *in, ix_extract_fn *fn, struct ts_err *err)
             *fn = ix_extract_imscp;
         else if (ix_zip_has(in->zip, "h5p.json"))
             *fn = ix_extract_h5p;
-        else if (ext_is(in->name, "epub") || ix_zip_has(in->zip, "mimetype"))
+        else if (ext_is(in->name, "epub"))
             return ts_fail(err, TS_EPARSE, "not an EPUB: no META-INF/container.xml");
         else if (ext_is(in->name, "imscc"))
             return ts_fail(err, TS_EPARSE, "not a Common Cartridge: no imsmanifest.xml");
@@ -216,11 +216,11 @@ struct ix_zip {
     const void *bytes;
     size_t len;
     const struct ix_limits *lim;
-    struct zip_member *m;  /* sorted by path, then ordinal */
+    struct zip_member *m; /* sorted by path, then ordinal */
     size_t n;
-    size_t total;          /* bytes inflated so far, all members */
-    struct archive *a;     /* reader positioned after header `cur`, or NULL */
-    size_t cur;            /* ordinal of the last header read + 1 */
+    size_t total;      /* bytes inflated so far, all members */
+    struct archive *a; /* reader positioned after header `cur`, or NULL */
+    size_t cur;        /* ordinal of the last header read + 1 */
 };
 
 /* libarchive's message for `a`, trailing newline removed, into buf. */
@@ -320,8 +320,7 @@ int ix_zip_open(const void *bytes, size_t len, const struct ix_limits *lim, stru
             goto out;
         }
         if (ordinal >= IX_MAX_MEMBERS) {
-            rc = ts_fail(err, TS_ETOOBIG, "zip archive has more than %d members",
-                         IX_MAX_MEMBERS);
+            rc = ts_fail(err, TS_ETOOBIG, "zip archive has more than %d members", IX_MAX_MEMBERS);
             goto out;
         }
         path = archive_entry_pathname_utf8(e);
@@ -385,8 +384,7 @@ bool ix_zip_has(const struct ix_zip *z, const char *path)
     return z && zip_find(z, path) != NULL;
 }
 
-int ix_zip_read(struct ix_zip *z, const char *path, char **out, size_t *out_len,
-                struct ts_err *err)
+int ix_zip_read(struct ix_zip *z, const char *path, char **out, size_t *out_len, struct ts_err *err)
 {
     const struct zip_member *m = zip_find(z, path);
     struct archive_entry *e;
@@ -505,8 +503,8 @@ int ix_path_resolve(const char *base, const char *href, char **out)
     }
     for (i = 0; i < hlen; i++) {
         char c = href[i];
-        if (c == '%' && i + 2 < hlen + 1 && hexval((unsigned char)href[i + 1]) >= 0 &&
-            i + 2 < hlen && hexval((unsigned char)href[i + 2]) >= 0) {
+        if (c == '%' && i + 2 < hlen && hexval((unsigned char)href[i + 1]) >= 0 &&
+            hexval((unsigned char)href[i + 2]) >= 0) {
             c = (char)(hexval((unsigned char)href[i + 1]) * 16 +
                        hexval((unsigned char)href[i + 2]));
             i += 2;
@@ -762,7 +760,7 @@ static char *isbn_norm(const char *v, bool explicit)
         d13[13] = '\0';
         memcpy(d, d13, sizeof d13);
     } else if (!(n == 13 && (explicit || (isbn13_ok(d) && (memcmp(d, "978", 3) == 0 ||
-                                                          memcmp(d, "979", 3) == 0))))) {
+                                                           memcmp(d, "979", 3) == 0))))) {
         return NULL;
     }
     ts_buf_init(&b, 0);

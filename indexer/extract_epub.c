@@ -25,17 +25,17 @@
 
 struct item {
     char *id;
-    char *path;        /* member path, fragment dropped */
+    char *path; /* member path, fragment dropped */
     char *media_type;
     char *properties;
-    size_t canon;      /* index (in items[]) of the first item with this path */
+    size_t canon; /* index (in items[]) of the first item with this path */
     bool used;
 };
 
 struct label {
     char *path;
     char *text;
-    size_t seq;        /* document order, so the first label of a file wins */
+    size_t seq; /* document order, so the first label of a file wins */
 };
 
 struct epub {
@@ -213,8 +213,7 @@ static int read_manifest(struct epub *e, const xmlNode *root, struct ts_err *err
             continue; /* remote resource */
         if (e->n_items >= IX_MAX_MEMBERS) {
             free(path);
-            return ts_fail(err, TS_ETOOBIG, "manifest has more than %d items",
-                           IX_MAX_MEMBERS);
+            return ts_fail(err, TS_ETOOBIG, "manifest has more than %d items", IX_MAX_MEMBERS);
         }
         if (e->n_items == cap) {
             cap = cap ? cap * 2 : 64;

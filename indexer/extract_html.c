@@ -193,8 +193,7 @@ const char *ix_xml_attr(const xmlNode *n, const char *local)
     return NULL;
 }
 
-int ix_xml_parse(const char *buf, size_t len, const char *what, xmlDoc **out,
-                 struct ts_err *err)
+int ix_xml_parse(const char *buf, size_t len, const char *what, xmlDoc **out, struct ts_err *err)
 {
     xmlParserCtxt *ctxt = NULL;
     const xmlError *e;
@@ -216,8 +215,8 @@ int ix_xml_parse(const char *buf, size_t len, const char *what, xmlDoc **out,
         n = strlen(msg);
         while (n > 0 && is_ws((unsigned char)msg[n - 1]))
             msg[--n] = '\0';
-        rc = ts_fail(err, TS_EPARSE, "%s: not well-formed XML (line %d: %s)", what,
-                     e ? e->line : 0, msg);
+        rc = ts_fail(err, TS_EPARSE, "%s: not well-formed XML (line %d: %s)", what, e ? e->line : 0,
+                     msg);
     }
     xmlFreeParserCtxt(ctxt);
     return rc;
@@ -227,15 +226,15 @@ int ix_xml_parse(const char *buf, size_t len, const char *what, xmlDoc **out,
 /* Visible text                                                       */
 /* ------------------------------------------------------------------ */
 
-static const char *const skipped[] = {"script", "style", "noscript", "template", "head",
-                                      "title",  NULL};
+static const char *const skipped[] = {"script", "style", "noscript", "template",
+                                      "head",   "title", NULL};
 
 static const char *const blocks[] = {
-    "address", "article", "aside",  "blockquote", "body",    "br",     "caption", "center",
-    "dd",      "details", "dialog", "div",        "dl",      "dt",     "fieldset", "figcaption",
-    "figure",  "footer",  "form",   "h1",         "h2",      "h3",      "h4",      "h5",
-    "h6",      "header",  "hgroup", "hr",         "legend",  "li",      "main",    "nav",
-    "ol",      "option",  "p",      "pre",        "section", "summary", "table",   "tbody",
+    "address", "article", "aside",  "blockquote", "body",    "br",      "caption",  "center",
+    "dd",      "details", "dialog", "div",        "dl",      "dt",      "fieldset", "figcaption",
+    "figure",  "footer",  "form",   "h1",         "h2",      "h3",      "h4",       "h5",
+    "h6",      "header",  "hgroup", "hr",         "legend",  "li",      "main",     "nav",
+    "ol",      "option",  "p",      "pre",        "section", "summary", "table",    "tbody",
     "tfoot",   "thead",   "tr",     "ul",         NULL};
 
 static bool in_list(const xmlNode *n, const char *const *list)
@@ -327,14 +326,10 @@ static void collect(const xmlNode *root, struct ix_text *t, bool visible)
         case XML_TEXT_NODE:
         case XML_CDATA_SECTION_NODE:
             if (n->content)
-                ix_text_put(t, (const char *)n->content, strlen((const char *)n->content),
-                            pre > 0);
+                ix_text_put(t, (const char *)n->content, strlen((const char *)n->content), pre > 0);
             break;
-        case XML_ENTITY_REF_NODE:
-            put_entity(n, t, pre > 0);
-            break;
-        default:
-            break;
+        case XML_ENTITY_REF_NODE: put_entity(n, t, pre > 0); break;
+        default: break;
         }
         if (descend) {
             n = n->children;

@@ -37,13 +37,13 @@ struct ix_zip;
 
 /* One extraction in progress (built by ix_extract). */
 struct ix_input {
-    const char *name;            /* file name, for messages and the extension */
-    const unsigned char *bytes;  /* whole file, borrowed */
+    const char *name;           /* file name, for messages and the extension */
+    const unsigned char *bytes; /* whole file, borrowed */
     size_t len;
     const struct ix_limits *lim;
-    double deadline;             /* ts_now_mono() after which we stop early */
-    size_t text_left;            /* section text still allowed for this document */
-    struct ix_zip *zip;          /* the open package for zip formats, else NULL */
+    double deadline;    /* ts_now_mono() after which we stop early */
+    size_t text_left;   /* section text still allowed for this document */
+    struct ix_zip *zip; /* the open package for zip formats, else NULL */
 };
 
 /* Extractor entry points; each returns a new document in *out on TS_OK. */
@@ -116,7 +116,7 @@ void ix_doc_add_section(struct ix_input *in, struct ix_doc *doc, const char *tit
 struct ix_text {
     struct ts_buf b;
     size_t max;
-    int pending;  /* 0 none, 1 space, 2 newline before the next character */
+    int pending; /* 0 none, 1 space, 2 newline before the next character */
     bool full;
 };
 void ix_text_init(struct ix_text *t, size_t max);
@@ -129,8 +129,7 @@ void ix_text_break(struct ix_text *t);
  * Parse XML without entity substitution, DTD loading or network access.
  * TS_EPARSE "<what>: not well-formed XML (line N: reason)" on failure.
  */
-int ix_xml_parse(const char *buf, size_t len, const char *what, xmlDoc **out,
-                 struct ts_err *err);
+int ix_xml_parse(const char *buf, size_t len, const char *what, xmlDoc **out, struct ts_err *err);
 /* Element `n` has local name `local` (ASCII case-insensitive, any namespace);
  * a NULL `local` matches any element, in this and the finders below. */
 bool ix_xml_is(const xmlNode *n, const char *local);
@@ -147,9 +146,9 @@ char *ix_xml_text(const xmlNode *n);
 /* One parsed HTML/XHTML page. */
 struct ix_page {
     xmlDoc *doc;
-    char *title;     /* <title>, cleaned */
-    char *heading;   /* first h1, else first h2, cleaned */
-    char *text;      /* visible text of <body> (or the whole document) */
+    char *title;   /* <title>, cleaned */
+    char *heading; /* first h1, else first h2, cleaned */
+    char *text;    /* visible text of <body> (or the whole document) */
     size_t text_len;
     const char *encoding; /* static charset name when the bytes went through ts_charset */
 };

@@ -39,10 +39,10 @@ struct oer {
     struct ix_input *in;
     struct ix_doc *doc;
     const xmlNode *root;
-    const xmlNode **res;  /* <resource> elements, sorted by identifier */
+    const xmlNode **res; /* <resource> elements, sorted by identifier */
     size_t n_res;
-    bool *res_done;       /* parallel to res */
-    char **seen;          /* member paths already made sections, sorted */
+    bool *res_done; /* parallel to res */
+    char **seen;    /* member paths already made sections, sorted */
     size_t n_seen;
 };
 
@@ -185,8 +185,7 @@ static int collect_resources(struct oer *o, struct ts_err *err)
         if (!ix_xml_is(r, "resource") || !ix_xml_attr(r, "identifier"))
             continue;
         if (o->n_res >= IX_MAX_MEMBERS)
-            return ts_fail(err, TS_ETOOBIG, "manifest has more than %d resources",
-                           IX_MAX_MEMBERS);
+            return ts_fail(err, TS_ETOOBIG, "manifest has more than %d resources", IX_MAX_MEMBERS);
         if (o->n_res == cap) {
             cap = cap ? cap * 2 : 64;
             o->res = ts_xrealloc(o->res, cap * sizeof *o->res);
@@ -283,8 +282,7 @@ static int add_page(struct oer *o, const char *base, const char *href, const cha
         return TS_OK;
     r = ix_path_resolve(base, href, &path);
     if (r < 0)
-        return ts_fail(err, TS_EPARSE, "resource file '%.100s' points outside the package",
-                       href);
+        return ts_fail(err, TS_EPARSE, "resource file '%.100s' points outside the package", href);
     if (r > 0 || o->n_seen >= OER_MAX_PAGES || !first_visit(o, path))
         goto out;
     rc = ix_zip_read(o->in->zip, path, &buf, &len, err);
@@ -294,8 +292,9 @@ static int add_page(struct oer *o, const char *base, const char *href, const cha
     }
     if (rc)
         goto out;
-    if (ix_page_parse(o->in, buf, len, html_name(path) && strcasecmp(strrchr(path, '.'), ".xhtml") == 0,
-                      &pg, NULL) == TS_OK) {
+    if (ix_page_parse(o->in, buf, len,
+                      html_name(path) && strcasecmp(strrchr(path, '.'), ".xhtml") == 0, &pg,
+                      NULL) == TS_OK) {
         ix_doc_add_section(o->in, o->doc, pg.title ? pg.title : fallback, path, pg.text,
                            pg.text_len);
         ix_page_free(&pg);
@@ -440,10 +439,9 @@ static const char *json_str(const json_t *obj, const char *key)
 static bool skip_key(const char *key)
 {
     static const char *const keys[] = {
-        "library", "subContentId", "contentType", "mime",   "path",     "source",
-        "url",     "id",           "license",     "licenseVersion",     "version",
-        "l10n",    "behaviour",    "a11y",        "codecs", "copyright", "yearFrom",
-        "yearTo",  "changes",      "authors",     NULL};
+        "library", "subContentId", "contentType",    "mime",    "path",    "source",    "url",
+        "id",      "license",      "licenseVersion", "version", "l10n",    "behaviour", "a11y",
+        "codecs",  "copyright",    "yearFrom",       "yearTo",  "changes", "authors",   NULL};
 
     for (const char *const *k = keys; *k; k++)
         if (strcmp(key, *k) == 0)
@@ -466,12 +464,9 @@ static void json_text(const json_t *v, struct ix_text *t)
         ix_text_break(t);
         free(plain);
     } else if (json_is_object(v)) {
-        json_object_foreach((json_t *)v, key, child)
-            if (!skip_key(key))
-                json_text(child, t);
+        json_object_foreach((json_t *)v, key, child) if (!skip_key(key)) json_text(child, t);
     } else if (json_is_array(v)) {
-        json_array_foreach(v, i, child)
-            json_text(child, t);
+        json_array_foreach(v, i, child) json_text(child, t);
     }
 }
 
@@ -497,9 +492,9 @@ int ix_extract_h5p(struct ix_input *in, struct ix_doc **out, struct ts_err *err)
         ix_meta_set(&doc->title, s, strlen(s));
     if ((s = json_str(meta, "language")) != NULL && strcmp(s, "und") != 0)
         ix_meta_set(&doc->language, s, strlen(s));
-    json_array_foreach(json_object_get(meta, "authors"), i, a)
-        if ((s = json_str(a, "name")) != NULL)
-            ix_meta_add(&doc->authors, &doc->n_authors, s, strlen(s));
+    json_array_foreach(json_object_get(meta, "authors"), i,
+                       a) if ((s = json_str(a, "name")) != NULL)
+        ix_meta_add(&doc->authors, &doc->n_authors, s, strlen(s));
     /* "U" is H5P's "undisclosed"; a version completes CC licences. */
     lic = json_str(meta, "license");
     if (lic && strcmp(lic, "U") != 0) {
@@ -516,8 +511,7 @@ int ix_extract_h5p(struct ix_input *in, struct ix_doc **out, struct ts_err *err)
         rc = TS_OK;
     } else if (rc == TS_OK) {
         json_text(content, &t);
-        ix_doc_add_section(in, doc, doc->title, "content/content.json", ts_buf_str(&t.b),
-                           t.b.len);
+        ix_doc_add_section(in, doc, doc->title, "content/content.json", ts_buf_str(&t.b), t.b.len);
     }
 out:
     if (rc == TS_OK) {

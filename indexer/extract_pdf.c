@@ -30,8 +30,7 @@
 
 static pthread_once_t pdf_once = PTHREAD_ONCE_INIT;
 
-static void poppler_log(const gchar *domain, GLogLevelFlags level, const gchar *msg,
-                        gpointer data)
+static void poppler_log(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
 {
     (void)domain;
     (void)level;

@@ -27,7 +27,7 @@
 /* Which words feed the spelling dictionary: every word of every section, and
  * the title words of head documents. Cost is aggregated per document (one
  * add_spelling per distinct word, count = wdf) at put time. */
-#define section_spell (getenv("XSPELL") ? (enum xs_spell)atoi(getenv("XSPELL")) : XS_SPELL_ALL)
+#define section_spell (getenv("XSPELL") ? (enum xs_spell)atoi(getenv("XSPELL")) : XS_SPELL_PREFIX)
 
 struct ix_prep_section {
     xs_doc *doc;

@@ -119,8 +119,7 @@ static void test_handbook_vi(void)
     size_t n_titled = 0;
     int vi_text = 0;
 
-    snprintf(path, sizeof path, "%s/epub/pandoc-debian-handbook/debian-handbook.vi-VN.epub",
-             root);
+    snprintf(path, sizeof path, "%s/epub/pandoc-debian-handbook/debian-handbook.vi-VN.epub", root);
     T_OK(extract_file(path, &d, &err), &err);
     T_REQUIRE(d);
     T_EQ_STR(d->title, "Sổ tay Quản trị Debian");
@@ -162,8 +161,7 @@ static void test_pdf_sample(void)
         ix_doc_free(d);
     }
     T_CHECK(n_text * 10 >= n_done * 9);
-    printf("# %zu PDFs extracted (%zu with text), %zu pages with text\n", n_done, n_text,
-           n_pages);
+    printf("# %zu PDFs extracted (%zu with text), %zu pages with text\n", n_done, n_text, n_pages);
     free_found();
 }
 

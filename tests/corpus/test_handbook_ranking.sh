@@ -36,14 +36,28 @@ for p in "${pairs[@]}"; do
   ov=$(comm -12 <(printf '%s\n' "$a" | sort) <(printf '%s\n' "$f" | sort) | grep -c . || true)
   echo "# '$acc' vs '$fold': top1 $a1/$f1, top-5 overlap $ov"
   check "'$fold' finds results" test -n "$f1"
-  if printf '%s\n' "$a" | head -3 | grep -qx "$f1"; then same_top=$((same_top + 1)); fi
+  if printf '%s\n' "$a" | grep -qx "$f1"; then same_top=$((same_top + 1)); fi
   overlap_total=$((overlap_total + ov))
 done
 n=${#pairs[@]}
-echo "# unaccented top-1 within accented top-3: $same_top/$n; mean top-5 overlap $((overlap_total * 20 / n))%"
-check "unaccented top hit is among the accented top 3 for at least 10 of $n queries" test "$same_top" -ge 10
-check "mean top-5 overlap at least 60%" test $((overlap_total * 20 / n)) -ge 60
-# exact accents rank first: 'bản' (copy/version) vs the folded 'ban'
-top=$("$TUSACH" search "phiên bản" --limit 3 --format tsv | cut -f7)
-contains "exact 'phiên bản' snippet carries the accented word" "$top" "bản"
+echo "# unaccented top-1 within accented top-5: $same_top/$n; mean top-5 overlap $((overlap_total * 20 / n))%"
+check "unaccented top hit is among the accented top 5 for at least 11 of $n queries" test "$same_top" -ge 11
+check "mean top-5 overlap at least 75%" test $((overlap_total * 20 / n)) -ge 75
+# exact accents rank first: when the reader typed 'bạn' (you), each of the top
+# pages contains 'bạn' itself, not only bản/bán/bàn/ban; 'ban' matches them all
+exact_rows() { # exact_rows WORD N: how many of the top N snippets highlight WORD itself
+  "$TUSACH" search "$1" --limit "$2" --format tsv | python3 -c '
+import re, sys
+w = sys.argv[1]
+rows = [l.split("\t")[6] for l in sys.stdin.read().splitlines() if l]
+print(sum(1 for r in rows if w in [m.lower() for m in re.findall(r"\*\*([^*]+)\*\*", r)]))' "$1"
+}
+for w in bạn bản bàn; do
+  n=$(exact_rows "$w" 3)
+  check "'$w': the top 3 pages contain '$w' exactly ($n/3)" test "$n" -eq 3
+done
+n=$("$TUSACH" search "ban" --limit 10 --format tsv | cut -f7 | python3 -c '
+import re, sys
+print(len({m.lower() for m in re.findall(r"\*\*([^*]+)\*\*", sys.stdin.read())}))')
+check "'ban' typed without accents matches several spellings ($n)" test "$n" -ge 2
 finish

@@ -91,8 +91,8 @@ static bool valid_utf8(const char *s, size_t len)
 
     while (i < len) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
 
         if (n < 1)
             return false;
@@ -120,7 +120,8 @@ static void check_decode(const char *in, size_t len, const char *hint, const cha
 static void legacy_roundtrip(const char *text, const char *code, const char *want_cs)
 {
     size_t len = 0;
-    char *bytes = strcmp(code, "VNI") == 0 ? vni_encode(text, &len) : iconv_encode(code, text, &len);
+    char *bytes =
+        strcmp(code, "VNI") == 0 ? vni_encode(text, &len) : iconv_encode(code, text, &len);
 
     T_REQUIRE(bytes != NULL);
     /* Not valid UTF-8, or the test would prove nothing. */
@@ -205,7 +206,9 @@ static void test_utf16(void)
 static void test_windows_1252(void)
 {
     static const char fr[] = "Le caf\xe9 na\xefve, \x93r\xe9sum\xe9\x94 \x96 d\xe9j\xe0 vu. "
-                             "Gr\xfc\xdf" "e aus M\xfcnchen, o\xf9 est la pi\xe8" "ce?";
+                             "Gr\xfc\xdf"
+                             "e aus M\xfcnchen, o\xf9 est la pi\xe8"
+                             "ce?";
     static const char want[] = "Le café naïve, “résumé” – déjà vu. Grüße aus München, "
                                "où est la pièce?";
 

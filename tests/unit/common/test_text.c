@@ -96,8 +96,8 @@ static void test_every_letter(void)
 static void test_fold_examples(void)
 {
     static const char *const cases[][2] = {
-        {"Ậ", "a"}, {"ữ", "u"}, {"Đ", "d"}, {"đ", "d"}, {"ð", "d"}, {"Ɖ", "d"},
-        {"Ð", "d"}, {"TIẾNG", "tieng"}, {"Người", "nguoi"}, {"hello", "hello"},
+        {"Ậ", "a"}, {"ữ", "u"}, {"Đ", "d"},         {"đ", "d"},         {"ð", "d"},
+        {"Ɖ", "d"}, {"Ð", "d"}, {"TIẾNG", "tieng"}, {"Người", "nguoi"}, {"hello", "hello"},
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -115,12 +115,12 @@ static void test_fold_examples(void)
 static void test_tone_placement(void)
 {
     static const char *const pairs[][2] = {
-        {"hoà", "hòa"},   {"khoẻ", "khỏe"}, {"thuỷ", "thủy"}, {"uỷ", "ủy"},
-        {"tuỳ", "tùy"},   {"Hoá", "hóa"},   {"hòan", "hoàn"}, {"qúy", "quý"},
-        {"gìa", "già"},   {"HOÀ", "hòa"},   {"xoá", "xóa"},   {"khoá", "khóa"},
+        {"hoà", "hòa"}, {"khoẻ", "khỏe"}, {"thuỷ", "thủy"}, {"uỷ", "ủy"},
+        {"tuỳ", "tùy"}, {"Hoá", "hóa"},   {"hòan", "hoàn"}, {"qúy", "quý"},
+        {"gìa", "già"}, {"HOÀ", "hòa"},   {"xoá", "xóa"},   {"khoá", "khóa"},
     };
     static const char *const same[] = {
-        "quý", "hoàn", "ngoài", "khuỷu", "thuở", "người", "giường", "mùa", "của",
+        "quý", "hoàn", "ngoài", "khuỷu", "thuở", "người", "giường", "mùa",  "của",
         "gì",  "gìn",  "koala", "hòa",   "thủy", "quốc",  "việt",   "giữa", "khuyến",
     };
 
@@ -236,7 +236,11 @@ static void test_tokenizer(void)
 
 static void test_tokenizer_invalid_utf8(void)
 {
-    static const char bad[] = "ab\xff\xfe" "cd\xc3" "\xe1\xbb" "e\xed\xa0\x80" "f\xc3\xa9";
+    static const char bad[] = "ab\xff\xfe"
+                              "cd\xc3"
+                              "\xe1\xbb"
+                              "e\xed\xa0\x80"
+                              "f\xc3\xa9";
     char *t = tokens(bad, sizeof(bad) - 1);
     char *e = ts_text_exact(bad, sizeof(bad) - 1);
     char *n = ts_text_nfc(bad, sizeof(bad) - 1, NULL);
@@ -244,8 +248,10 @@ static void test_tokenizer_invalid_utf8(void)
 
     T_EQ_STR(t, "ab|cd|e|fé");
     T_EQ_STR(e, "ab cd e fé");
-    T_EQ_STR(n, "ab\xef\xbf\xbd\xef\xbf\xbd" "cd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
-                "e\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "fé");
+    T_EQ_STR(n, "ab\xef\xbf\xbd\xef\xbf\xbd"
+                "cd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+                "e\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+                "fé");
     /* exact_token on raw bad bytes: U+FFFD, never the bytes themselves */
     T_EQ_INT(ts_text_exact_token("\xc3", 1, buf, sizeof(buf)), 3);
     T_EQ_STR(buf, "\xef\xbf\xbd");
@@ -301,7 +307,9 @@ static void test_exact_token_cap(void)
 static void test_whole_strings(void)
 {
     static const char spaced[] = "  Cài đặt GÓI, \"sources.list\"!  ";
-    static const char hidden[] = "ti\xc2\xad" "ếng Vi\xe2\x80\x8b" "ệt\xef\xbb\xbf";
+    static const char hidden[] = "ti\xc2\xad"
+                                 "ếng Vi\xe2\x80\x8b"
+                                 "ệt\xef\xbb\xbf";
     char *f = ts_text_fold("Đường đi", strlen("Đường đi"));
     char *e = ts_text_exact(spaced, sizeof(spaced) - 1);
     char *g = ts_text_fold("CÀI ĐẶT gói: ssh-keygen", strlen("CÀI ĐẶT gói: ssh-keygen"));
@@ -322,7 +330,8 @@ static void test_whole_strings(void)
 
 static void test_nfc(void)
 {
-    static const char hidden[] = "e\xcc\x81 \xc2\xad\xe2\x80\x8c\xe2\x80\x8d\xef\xbb\xbf" "x";
+    static const char hidden[] = "e\xcc\x81 \xc2\xad\xe2\x80\x8c\xe2\x80\x8d\xef\xbb\xbf"
+                                 "x";
     size_t n;
     char *s = ts_text_nfc(hidden, sizeof(hidden) - 1, &n);
     char *a = ts_text_nfc("plain ascii", 11, &n);
@@ -371,12 +380,12 @@ static void test_turkish_and_others(void)
 static void test_is_syllable(void)
 {
     static const char *const yes[] = {
-        "việt", "nghiêng", "khuỷu", "người", "quốc", "giường", "gì", "hòa", "hoà",
-        "Đường", "khuya", "oanh", "thuở", "các", "mạch", "the", "to", "xoong",
+        "việt",  "nghiêng", "khuỷu", "người", "quốc", "giường", "gì",  "hòa", "hoà",
+        "Đường", "khuya",   "oanh",  "thuở",  "các",  "mạch",   "the", "to",  "xoong",
     };
     static const char *const no[] = {
         "koala", "and", "cat", "string", "kan", "ce", "nghe0", "café", "ngì",
-        "việtt", "ă", "ghá", "hoàà", "cì", "qa", "ðường", "Ö",
+        "việtt", "ă",   "ghá", "hoàà",   "cì",  "qa", "ðường", "Ö",
     };
 
     for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)

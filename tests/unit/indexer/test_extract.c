@@ -44,8 +44,7 @@ static void zb_open(struct zb *z, size_t cap)
     archive_write_open_memory(z->a, z->buf, z->cap, &z->used);
 }
 
-static void zb_entry(struct zb *z, const char *name, unsigned type, const char *link,
-                     int64_t size)
+static void zb_entry(struct zb *z, const char *name, unsigned type, const char *link, int64_t size)
 {
     struct archive_entry *e = archive_entry_new();
 
@@ -94,9 +93,8 @@ static const char container_xml[] =
     "<rootfiles><rootfile full-path=\"OEBPS/content.opf\" "
     "media-type=\"application/oebps-package+xml\"/></rootfiles></container>";
 
-static const char xhtml_head[] =
-    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-    "<html xmlns=\"http://www.w3.org/1999/xhtml\">";
+static const char xhtml_head[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                                 "<html xmlns=\"http://www.w3.org/1999/xhtml\">";
 
 /* An EPUB: mimetype, container.xml pointing at OEBPS/content.opf, and the
  * given (name, content) pairs, NULL-terminated. */
@@ -146,8 +144,8 @@ static char *make_pdf(const char *const *texts, size_t n_pages, const char *info
                     "/Resources << /Font << /F1 3 0 R >> >> /Contents %zu 0 R >>\nendobj\n",
                     5 + 2 * i, 6 + 2 * i);
         off[6 + 2 * i] = b.len;
-        ts_buf_addf(&b, "%zu 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n",
-                    6 + 2 * i, s.len, ts_buf_str(&s));
+        ts_buf_addf(&b, "%zu 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n", 6 + 2 * i,
+                    s.len, ts_buf_str(&s));
         ts_buf_free(&s);
     }
     if (encrypt) {
@@ -166,8 +164,9 @@ static char *make_pdf(const char *const *texts, size_t n_pages, const char *info
         ts_buf_addf(&b, "%010zu 00000 n \n", off[i]);
     ts_buf_addf(&b, "trailer\n<< /Size %zu /Root 1 0 R /Info 4 0 R", n_obj + 1);
     if (encrypt)
-        ts_buf_addf(&b, " /Encrypt %zu 0 R /ID [<0123456789ABCDEF0123456789ABCDEF>"
-                        "<0123456789ABCDEF0123456789ABCDEF>]",
+        ts_buf_addf(&b,
+                    " /Encrypt %zu 0 R /ID [<0123456789ABCDEF0123456789ABCDEF>"
+                    "<0123456789ABCDEF0123456789ABCDEF>]",
                     n_obj);
     ts_buf_addf(&b, " >>\nstartxref\n%zu\n%%%%EOF\n", xref);
     free(off);
@@ -293,8 +292,8 @@ static void test_epub2(void)
         "<navPoint id=\"n2\"><navLabel><text>Chương hai</text></navLabel>"
         "<content src=\"Text/ch%202.xhtml\"/></navPoint></navMap></ncx>";
     char ch1[512], ch2[512];
-    const char *files[] = {"OEBPS/toc.ncx", ncx, "OEBPS/Text/ch1.xhtml", ch1,
-                           "OEBPS/Text/ch 2.xhtml", ch2, NULL};
+    const char *files[] = {
+        "OEBPS/toc.ncx", ncx, "OEBPS/Text/ch1.xhtml", ch1, "OEBPS/Text/ch 2.xhtml", ch2, NULL};
     struct zb z;
     struct ix_doc *d = NULL;
     struct ts_err err;
@@ -321,8 +320,8 @@ static void test_epub2(void)
     }
     T_EQ_STR(d->language, "vi");
     T_CHECK(list_has(d->identifiers, d->n_identifiers, "isbn:9780306406157"));
-    T_CHECK(list_has(d->identifiers, d->n_identifiers,
-                     "uuid:abcdef01-2345-6789-abcd-ef0123456789"));
+    T_CHECK(
+        list_has(d->identifiers, d->n_identifiers, "uuid:abcdef01-2345-6789-abcd-ef0123456789"));
     T_EQ_INT(d->n_subjects, 2);
     T_EQ_STR(d->description, "Một cuốn sử");
     T_EQ_STR(d->publisher, "NXB Văn học");
@@ -421,16 +420,17 @@ static void test_epub3(void)
 /* HTML in Windows-1258 (decomposed tones), declared by <meta charset>. */
 static void test_html_cp1258(void)
 {
-    static const char page[] =
-        "<!DOCTYPE html><html lang=\"vi\"><head>"
-        "<meta charset=\"windows-1258\">"
-        "<title>Ti\xEA\xECng Vi\xEA\xF2t</title>"
-        "<meta name=\"description\" content=\"Trang v\xE3n h\xF3" "a\">"
-        "<meta name=\"author\" content=\"Nguy\xEA\xDEn Du\">"
-        "<meta name=\"keywords\" content=\"v\xE3n h\xF3" "a, Vi\xEA\xF2t Nam\">"
-        "<script>document.write('hidden')</script></head>"
-        "<body><div>Ch\xE0o&nbsp;ba\xF2n</div><noscript>nojs</noscript>"
-        "<p>Ti\xEA\xECng   Vi\xEA\xF2t<br>do\xCCng hai</p></body></html>";
+    static const char page[] = "<!DOCTYPE html><html lang=\"vi\"><head>"
+                               "<meta charset=\"windows-1258\">"
+                               "<title>Ti\xEA\xECng Vi\xEA\xF2t</title>"
+                               "<meta name=\"description\" content=\"Trang v\xE3n h\xF3"
+                               "a\">"
+                               "<meta name=\"author\" content=\"Nguy\xEA\xDEn Du\">"
+                               "<meta name=\"keywords\" content=\"v\xE3n h\xF3"
+                               "a, Vi\xEA\xF2t Nam\">"
+                               "<script>document.write('hidden')</script></head>"
+                               "<body><div>Ch\xE0o&nbsp;ba\xF2n</div><noscript>nojs</noscript>"
+                               "<p>Ti\xEA\xECng   Vi\xEA\xF2t<br>do\xCCng hai</p></body></html>";
     struct ix_doc *d = NULL;
     struct ts_err err;
 
