@@ -69,7 +69,7 @@ struct cat_record_in {
 };
 
 struct cat_file_in {
-    const char *sha256;     /* 64 hex */
+    const char *sha256; /* 64 hex */
     int64_t size;
     const char *media_type, *format, *name, *encoding;
 };
@@ -85,15 +85,14 @@ int catalog_file_by_sha(catalog *cat, const char *sha256, int64_t *file_id, int6
                         struct ts_err *err);
 /* Library `library_id` holds file `file_id` (found at source_path). *added is 0
  * when it already did. A new holding re-queues the record (library facet). */
-int catalog_holding_add(catalog *cat, int64_t file_id, int64_t library_id,
-                        const char *source_path, int64_t batch_id, int *added,
-                        struct ts_err *err);
+int catalog_holding_add(catalog *cat, int64_t file_id, int64_t library_id, const char *source_path,
+                        int64_t batch_id, int *added, struct ts_err *err);
 
 /* Everything the indexer and the CLI need about one record. */
 struct cat_record {
     int64_t id;
-    char *title, *authors, *language, *publisher, *date, *description, *resource_type,
-        *licence, *subjects, *identifiers;
+    char *title, *authors, *language, *publisher, *date, *description, *resource_type, *licence,
+        *subjects, *identifiers;
     int64_t year;
     char **libraries; /* codes */
     size_t n_libraries;

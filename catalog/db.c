@@ -37,8 +37,7 @@ int cat_dberr(catalog *cat, int src, const char *what, struct ts_err *err)
 
     (void)src;
     if (ext == SQLITE_BUSY || ext == SQLITE_LOCKED || (ext & 0xff) == SQLITE_BUSY)
-        return ts_fail(err, TS_EBUSY, "%s: catalogue is busy: %s", what,
-                       sqlite3_errmsg(cat->db));
+        return ts_fail(err, TS_EBUSY, "%s: catalogue is busy: %s", what, sqlite3_errmsg(cat->db));
     if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
         return ts_fail(err, TS_ECONFLICT, "%s: %s", what, sqlite3_errmsg(cat->db));
     return ts_fail(err, TS_EDB, "%s: %s", what, sqlite3_errmsg(cat->db));
@@ -56,8 +55,7 @@ sqlite3_stmt *cat_stmt(catalog *cat, const char *sql, struct ts_err *err)
             return st;
         }
     }
-    if (sqlite3_prepare_v3(cat->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
-        SQLITE_OK) {
+    if (sqlite3_prepare_v3(cat->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
         cat_dberr(cat, 0, "prepare", err);
         return NULL;
     }

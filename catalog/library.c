@@ -9,8 +9,8 @@
 #include "catalog_int.h"
 #include "ts_mem.h"
 
-static const char *const kinds[] = {"school", "public", "learning_centre", "classroom",
-                                    "district", NULL};
+static const char *const kinds[] = {"school",    "public",   "learning_centre",
+                                    "classroom", "district", NULL};
 
 int catalog_library_kind_valid(const char *kind)
 {
@@ -42,8 +42,7 @@ int catalog_library_add(catalog *cat, const char *code, const char *name, const 
 
     *id = 0;
     if (!code || !code_valid(code))
-        return ts_fail(err, TS_EINVAL,
-                       "library code must be 1-32 letters, digits, '-' or '_'");
+        return ts_fail(err, TS_EINVAL, "library code must be 1-32 letters, digits, '-' or '_'");
     if (!name || !*name || strlen(name) > 200)
         return ts_fail(err, TS_EINVAL, "library name must be 1-200 bytes");
     if (!catalog_library_kind_valid(kind))
@@ -82,8 +81,7 @@ static void fill(sqlite3_stmt *st, struct cat_library *lib)
     lib->kind = cat_col_strdup(st, 3);
 }
 
-int catalog_library_get(catalog *cat, const char *code, struct cat_library *out,
-                        struct ts_err *err)
+int catalog_library_get(catalog *cat, const char *code, struct cat_library *out, struct ts_err *err)
 {
     static const char sql[] = "SELECT id, code, name, kind FROM library WHERE code = ?1";
     sqlite3_stmt *st;
@@ -102,8 +100,7 @@ int catalog_library_get(catalog *cat, const char *code, struct cat_library *out,
     sqlite3_reset(st);
     if (src != SQLITE_DONE)
         return cat_dberr(cat, src, "get library", err);
-    return ts_fail(err, TS_ENOTFOUND, "no library with code '%s' (see: tusach library list)",
-                   code);
+    return ts_fail(err, TS_ENOTFOUND, "no library with code '%s' (see: tusach library list)", code);
 }
 
 int catalog_library_list(catalog *cat, struct cat_library **out, size_t *n, struct ts_err *err)

@@ -160,13 +160,11 @@ int catalog_file_by_sha(catalog *cat, const char *sha256, int64_t *file_id, int6
     return ts_fail(err, TS_ENOTFOUND, "no file %.12s", sha256);
 }
 
-int catalog_holding_add(catalog *cat, int64_t file_id, int64_t library_id,
-                        const char *source_path, int64_t batch_id, int *added,
-                        struct ts_err *err)
+int catalog_holding_add(catalog *cat, int64_t file_id, int64_t library_id, const char *source_path,
+                        int64_t batch_id, int *added, struct ts_err *err)
 {
-    static const char sql[] =
-        "INSERT INTO file_holding(file_id, library_id, source_path, batch_id)"
-        " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING";
+    static const char sql[] = "INSERT INTO file_holding(file_id, library_id, source_path, batch_id)"
+                              " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING";
     static const char sql_rec[] = "SELECT record_id FROM file WHERE id = ?1";
     sqlite3_stmt *st = cat_stmt(cat, sql, err);
     int rc;
@@ -198,8 +196,8 @@ int catalog_holding_add(catalog *cat, int64_t file_id, int64_t library_id,
 }
 
 /* Join the first column of every row of `sql` (bound to id) with `sep`. */
-static char *join_rows(catalog *cat, const char *sql, int64_t id, const char *sep,
-                       char ***list, size_t *n_list, struct ts_err *err)
+static char *join_rows(catalog *cat, const char *sql, int64_t id, const char *sep, char ***list,
+                       size_t *n_list, struct ts_err *err)
 {
     sqlite3_stmt *st = cat_stmt(cat, sql, err);
     struct ts_buf b;

@@ -131,9 +131,8 @@ int cmd_import(struct cli *c)
 
 int cmd_reindex(struct cli *c)
 {
-    static const char usage[] =
-        "usage: tusach [--data DIR] reindex [--workers N]\n"
-        "Rebuilds the whole index from the catalogue and the file store.\n";
+    static const char usage[] = "usage: tusach [--data DIR] reindex [--workers N]\n"
+                                "Rebuilds the whole index from the catalogue and the file store.\n";
     struct import_opts o = {0};
     struct import_summary s;
     struct ts_err err = {0};

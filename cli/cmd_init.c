@@ -25,8 +25,7 @@ int cmd_init(struct cli *c)
     }
     if (import_init(c->data_dir, &err))
         return cli_fail(&err);
-    printf("initialised %s (catalogue schema version %d)\n", c->data_dir,
-           catalog_schema_latest());
+    printf("initialised %s (catalogue schema version %d)\n", c->data_dir, catalog_schema_latest());
     return CLI_OK;
 }
 

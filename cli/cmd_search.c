@@ -151,20 +151,20 @@ int cmd_search(struct cli *c)
             struct cat_record *rec = NULL;
             json_t *o2;
             catalog_record_get(cat, h->record_id, &rec, NULL);
-            o2 = json_pack("{s:I, s:s?, s:s?, s:f, s:s?}", "id", (json_int_t)h->record_id,
-                           "title", h->title, "snippet", h->snippet, "score", h->weight, "file",
+            o2 = json_pack("{s:I, s:s?, s:s?, s:f, s:s?}", "id", (json_int_t)h->record_id, "title",
+                           h->title, "snippet", h->snippet, "score", h->weight, "file",
                            rec ? rec->source_path : NULL);
             if (rec) {
-                json_object_set_new(o2, "authors", rec->authors ? json_string(rec->authors)
-                                                                : json_null());
-                json_object_set_new(o2, "language", rec->language ? json_string(rec->language)
-                                                                  : json_null());
+                json_object_set_new(o2, "authors",
+                                    rec->authors ? json_string(rec->authors) : json_null());
+                json_object_set_new(o2, "language",
+                                    rec->language ? json_string(rec->language) : json_null());
                 json_object_set_new(o2, "type", json_string(rec->resource_type));
             }
             if (h->section_title || h->section_path)
-                json_object_set_new(o2, "section",
-                                    json_pack("{s:s?, s:s?}", "title", h->section_title, "path",
-                                              h->section_path));
+                json_object_set_new(
+                    o2, "section",
+                    json_pack("{s:s?, s:s?}", "title", h->section_title, "path", h->section_path));
             json_array_append_new(hits, o2);
             cat_record_free(rec);
         }

@@ -28,8 +28,8 @@ void progress_draw(const struct import_progress *p, void *ctx)
     bar[20] = '\0';
     if (p->total && rate > 0 && p->total > p->done) {
         long eta = (long)((double)(p->total - p->done) / rate);
-        fprintf(stderr, "\r[%s] %5zu/%zu  %6.1f files/s  %6.1f MB/s  ETA %ld:%02ld  ", bar,
-                p->done, p->total, rate, mbs, eta / 60, eta % 60);
+        fprintf(stderr, "\r[%s] %5zu/%zu  %6.1f files/s  %6.1f MB/s  ETA %ld:%02ld  ", bar, p->done,
+                p->total, rate, mbs, eta / 60, eta % 60);
     } else {
         fprintf(stderr, "\r[%s] %5zu/%zu  %6.1f files/s  %6.1f MB/s            ", bar, p->done,
                 p->total, rate, mbs);

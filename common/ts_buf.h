@@ -14,10 +14,10 @@
 #include "ts_err.h"
 
 struct ts_buf {
-    char *data;  /* NUL-terminated when non-NULL */
+    char *data; /* NUL-terminated when non-NULL */
     size_t len;
     size_t cap;
-    size_t max;  /* 0 = unlimited */
+    size_t max; /* 0 = unlimited */
 };
 
 void ts_buf_init(struct ts_buf *b, size_t max);
@@ -30,7 +30,7 @@ int ts_buf_addf(struct ts_buf *b, const char *fmt, ...) TS_PRINTF(2, 3);
 const char *ts_buf_str(const struct ts_buf *b);
 /* Hand the malloc'd string to the caller (free()); the buffer becomes empty. */
 char *ts_buf_take(struct ts_buf *b);
-void ts_buf_reset(struct ts_buf *b);   /* length 0, keeps memory */
-void ts_buf_free(struct ts_buf *b);    /* NULL ok */
+void ts_buf_reset(struct ts_buf *b); /* length 0, keeps memory */
+void ts_buf_free(struct ts_buf *b);  /* NULL ok */
 
 #endif

@@ -26,7 +26,6 @@
 #include <utf8proc.h>
 
 #include "ts_buf.h"
-#include "ts_mem.h"
 #include "ts_text.h"
 
 /* Detection looks at this much input; the winner then converts all of it. */

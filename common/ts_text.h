@@ -31,8 +31,7 @@ char *ts_text_nfc(const char *s, size_t len, size_t *out_len);
  * "sources" and "list", adjacent positions). Start with *pos = 0; each call
  * sets tok/tok_len (a view into s) and returns true, or false at the end.
  */
-bool ts_text_next_token(const char *s, size_t len, size_t *pos, const char **tok,
-                        size_t *tok_len);
+bool ts_text_next_token(const char *s, size_t len, size_t *pos, const char **tok, size_t *tok_len);
 
 /*
  * Exact form of one token: full Unicode case fold, NFC, tone mark re-placed by

@@ -18,18 +18,18 @@
 #include "ts_err.h"
 
 struct import_progress {
-    size_t done, total;     /* files handled so far; total 0 while unknown */
+    size_t done, total; /* files handled so far; total 0 while unknown */
     size_t imported, unchanged, failed, skipped;
-    uint64_t bytes;         /* input bytes handled */
+    uint64_t bytes; /* input bytes handled */
     double seconds;
 };
 
 struct import_opts {
     const char *data_dir;
-    const char *library;    /* library code (import_run only) */
-    int n_workers;          /* 0 -> number of online CPUs */
-    size_t commit_every;    /* files per catalogue+index commit; 0 -> 200 */
-    size_t max_file_bytes;  /* largest file or archive member read; 0 -> 512 MiB */
+    const char *library;   /* library code (import_run only) */
+    int n_workers;         /* 0 -> number of online CPUs */
+    size_t commit_every;   /* files per catalogue+index commit; 0 -> 200 */
+    size_t max_file_bytes; /* largest file or archive member read; 0 -> 512 MiB */
     /* called from the writer thread after each file; may be NULL */
     void (*progress)(const struct import_progress *p, void *ctx);
     /* called for each file that failed (path, reason); may be NULL */
@@ -61,8 +61,7 @@ int import_run(const char *path, const struct import_opts *opts, struct import_s
                struct ts_err *err);
 
 /* Rebuild the whole index from the catalogue and the file store. */
-int import_reindex(const struct import_opts *opts, struct import_summary *sum,
-                   struct ts_err *err);
+int import_reindex(const struct import_opts *opts, struct import_summary *sum, struct ts_err *err);
 
 /* Index records left in the queue by an interrupted run (import_run and
  * import_reindex do this first on their own). */

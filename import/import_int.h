@@ -16,16 +16,16 @@ enum job_state { JOB_NEW, JOB_UNCHANGED, JOB_FAILED, JOB_SKIPPED, JOB_REINDEX };
 
 struct job {
     /* input */
-    char *source;     /* path shown to librarians: "/srv/books/a.epub", "x.zip!/a.epub" */
-    char *name;       /* file name, for the extension fallback */
-    char *fs_path;    /* file to read on a worker, or NULL when bytes are given */
-    char *bytes;      /* owned; archive member, or read by the worker */
+    char *source;  /* path shown to librarians: "/srv/books/a.epub", "x.zip!/a.epub" */
+    char *name;    /* file name, for the extension fallback */
+    char *fs_path; /* file to read on a worker, or NULL when bytes are given */
+    char *bytes;   /* owned; archive member, or read by the worker */
     size_t len;
     int64_t record_id; /* reindex job: re-extract this record from the store */
     /* result */
     enum job_state state;
     char sha256[65];
-    int64_t file_id;  /* JOB_UNCHANGED: the known file */
+    int64_t file_id; /* JOB_UNCHANGED: the known file */
     struct ts_err err;
     struct ix_doc *doc;
     struct ix_prepared *prep;

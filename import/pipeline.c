@@ -146,8 +146,7 @@ static void work(struct pipe *p, catalog **rocat, struct job *j)
         if (rc == TS_OK)
             rc = ix_prepare(j->doc, &j->prep, &j->err);
         if (rc != TS_OK)
-            ts_log(TS_LOG_WARN, "reindex", "record %lld: %s", (long long)j->record_id,
-                   j->err.msg);
+            ts_log(TS_LOG_WARN, "reindex", "record %lld: %s", (long long)j->record_id, j->err.msg);
         cat_record_free(r);
         free(j->bytes);
         j->bytes = NULL;
@@ -403,11 +402,8 @@ out:
                 if (p->opts->on_error)
                     p->opts->on_error(j->source, &j->err, p->opts->ctx);
                 break;
-            case JOB_REINDEX:
-                p->sum->reindexed++;
-                break;
-            default:
-                break;
+            case JOB_REINDEX: p->sum->reindexed++; break;
+            default: break;
             }
             p->sum->bytes += j->len;
             p->prog.bytes += j->len;
@@ -440,8 +436,7 @@ static int run_writer(struct pipe *p, struct ts_err *err)
         int done;
 
         pthread_mutex_lock(&p->mu);
-        while (!p->out_head &&
-               !(p->walk_done && !p->in_head && p->busy == 0)) {
+        while (!p->out_head && !(p->walk_done && !p->in_head && p->busy == 0)) {
             struct timespec ts;
             if (n_batch && ts_now_mono() - batch_t0 > 2.0)
                 break; /* idle with a partial batch: flush it */
@@ -513,8 +508,7 @@ static int pipe_open(struct pipe *p, const struct import_opts *opts, struct impo
     p->sum = sum;
     p->t0 = ts_now_mono();
     ix_limits_default(&p->lim);
-    snprintf(p->catalog_path, sizeof p->catalog_path, "%s/%s", opts->data_dir,
-             IMPORT_CATALOG_FILE);
+    snprintf(p->catalog_path, sizeof p->catalog_path, "%s/%s", opts->data_dir, IMPORT_CATALOG_FILE);
     snprintf(p->index_dir, sizeof p->index_dir, "%s/%s", opts->data_dir, IMPORT_INDEX_DIR);
     if (access(p->catalog_path, F_OK) != 0)
         return ts_fail(err, TS_ENOTFOUND, "no catalogue in %s: run 'tusach init' first",
@@ -550,8 +544,7 @@ static void pipe_close(struct pipe *p)
 }
 
 /* Run walker (thread_fn) + workers + writer to completion. */
-static int pipe_run(struct pipe *p, void *(*walker)(void *), void *walker_arg,
-                    struct ts_err *err)
+static int pipe_run(struct pipe *p, void *(*walker)(void *), void *walker_arg, struct ts_err *err)
 {
     pthread_t wt;
     int rc;
@@ -566,7 +559,8 @@ static int pipe_run(struct pipe *p, void *(*walker)(void *), void *walker_arg,
     for (int i = 0; i < p->n_workers; i++)
         pthread_join(p->workers[i], NULL);
     /* jobs never handed to the writer (after a stop) */
-    for (struct job *j; (j = pop(&p->in_head, &p->in_tail)) || (j = pop(&p->out_head, &p->out_tail));)
+    for (struct job *j;
+         (j = pop(&p->in_head, &p->in_tail)) || (j = pop(&p->out_head, &p->out_tail));)
         job_free(j);
     return rc;
 }
@@ -652,8 +646,7 @@ int import_drain(const struct import_opts *opts, struct import_summary *sum, str
     return rc;
 }
 
-int import_reindex(const struct import_opts *opts, struct import_summary *sum,
-                   struct ts_err *err)
+int import_reindex(const struct import_opts *opts, struct import_summary *sum, struct ts_err *err)
 {
     struct pipe p;
     int rc;

@@ -180,8 +180,7 @@ static int walk_archive(const char *path, emit_fn emit, void *ctx, size_t *count
         if ((why = unsafe_member(name))) {
             rc = emit_failed(emit, ctx, ts_buf_str(&src), TS_EPARSE, why);
         } else if (archive_entry_hardlink(e) || type == AE_IFLNK) {
-            rc = emit_failed(emit, ctx, ts_buf_str(&src), TS_EPARSE,
-                             "link in archive refused");
+            rc = emit_failed(emit, ctx, ts_buf_str(&src), TS_EPARSE, "link in archive refused");
         } else if (type != AE_IFREG) {
             rc = emit_failed(emit, ctx, ts_buf_str(&src), TS_EPARSE,
                              "special file in archive refused");
@@ -227,8 +226,7 @@ static int walk_archive(const char *path, emit_fn emit, void *ctx, size_t *count
                 }
             } else if (n < 0) {
                 ts_buf_free(&data);
-                rc = emit_failed(emit, ctx, ts_buf_str(&src), TS_EPARSE,
-                                 archive_error_string(a));
+                rc = emit_failed(emit, ctx, ts_buf_str(&src), TS_EPARSE, archive_error_string(a));
             } else if (has_suffix(name, ".zip") && !zip_mem_is_package(data.data, data.len)) {
                 ts_buf_free(&data);
                 rc = emit_failed(emit, ctx, ts_buf_str(&src), TS_EINVAL,

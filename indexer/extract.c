@@ -788,10 +788,11 @@ void ix_doc_add_identifier(struct ix_doc *doc, const char *value, const char *sc
     while (*body == ' ')
         body++;
     id = isbn_norm(body, explicit);
-    if (!id && prefix_ci(v, "urn:uuid:")) {
+    if (!id && (prefix_ci(v, "urn:uuid:") ||
+                (scheme && strcasecmp(scheme, "uuid") == 0 && !strchr(v, ':')))) {
         ts_buf_init(&b, 0);
         ts_buf_add(&b, "uuid:");
-        for (const char *p = v + 9; *p; p++)
+        for (const char *p = v + (prefix_ci(v, "urn:uuid:") ? 9 : 0); *p; p++)
             ts_buf_addc(&b, (char)tolower((unsigned char)*p));
         id = ts_buf_take(&b);
     }

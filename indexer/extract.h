@@ -16,11 +16,11 @@
 #include "ts_err.h"
 
 struct ix_limits {
-    size_t max_member_bytes;  /* one decompressed zip member (EPUB chapter, OER page) */
-    size_t max_total_bytes;   /* all decompressed bytes read from one package */
-    size_t max_text_bytes;    /* extracted text kept per document */
-    size_t max_pages;         /* PDF pages read */
-    double max_seconds;       /* wall-clock budget per file (PDF, large packages) */
+    size_t max_member_bytes; /* one decompressed zip member (EPUB chapter, OER page) */
+    size_t max_total_bytes;  /* all decompressed bytes read from one package */
+    size_t max_text_bytes;   /* extracted text kept per document */
+    size_t max_pages;        /* PDF pages read */
+    double max_seconds;      /* wall-clock budget per file (PDF, large packages) */
 };
 
 /* Defaults: 64 MiB member, 512 MiB total, 32 MiB text, 5000 pages, 60 s. */
@@ -29,25 +29,25 @@ void ix_limits_default(struct ix_limits *lim);
 /* One part of a document that a reader can be sent to: an EPUB chapter, a PDF
  * page, an HTML file inside an OER package. */
 struct ix_section {
-    char *title;   /* heading or "Page 12"; may be NULL */
-    char *path;    /* location inside the file: "OEBPS/ch03.xhtml", "page=12"; may be NULL */
-    char *text;    /* NFC UTF-8 visible text */
+    char *title; /* heading or "Page 12"; may be NULL */
+    char *path;  /* location inside the file: "OEBPS/ch03.xhtml", "page=12"; may be NULL */
+    char *text;  /* NFC UTF-8 visible text */
     size_t text_len;
 };
 
 struct ix_doc {
-    char *title;          /* NULL when the file says nothing; the importer then uses the file name */
-    char **authors;       /* dc:creator, PDF Author, meta author */
+    char *title;    /* NULL when the file says nothing; the importer then uses the file name */
+    char **authors; /* dc:creator, PDF Author, meta author */
     size_t n_authors;
-    char *language;       /* BCP 47 as given ("vi", "en-US"); NULL unknown */
+    char *language; /* BCP 47 as given ("vi", "en-US"); NULL unknown */
     char *publisher;
-    char *date;           /* as given; the importer derives a year */
+    char *date; /* as given; the importer derives a year */
     char *description;
     char **subjects;
     size_t n_subjects;
-    char **identifiers;   /* "isbn:9786049...", "uuid:...", "urn:..." as found */
+    char **identifiers; /* "isbn:9786049...", "uuid:...", "urn:..." as found */
     size_t n_identifiers;
-    char *licence;        /* dc:rights, h5p license */
+    char *licence;             /* dc:rights, h5p license */
     const char *resource_type; /* static: "ebook", "document", "web_page", "text",
                                   "lesson_package" */
     const char *format;        /* static: "epub", "pdf", "html", "text", "markdown",

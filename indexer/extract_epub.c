@@ -117,18 +117,23 @@ out:
     return rc;
 }
 
-/* Dublin Core metadata, wherever <metadata> sits and whatever its prefix. */
+/* Dublin Core metadata, wherever <metadata> sits and whatever its prefix
+ * (EPUB 2's <dc-metadata> wrapper included). */
 static void read_metadata(struct epub *e, const xmlNode *root)
 {
+    static const char *const wanted[] = {"title",       "creator",   "language", "identifier",
+                                         "subject",     "publisher", "date",     "rights",
+                                         "description", NULL};
     const xmlNode *md = ix_xml_find(root, "metadata");
     struct ix_doc *doc = e->doc;
 
-    for (const xmlNode *n = md; n; n = ix_xml_find_next(md, n, NULL)) {
+    for (const xmlNode *n = ix_xml_find_next(md, md, NULL); n; n = ix_xml_find_next(md, n, NULL)) {
+        const char *const *w;
         char *v;
 
-        if (n->type != XML_ELEMENT_NODE || n == md)
-            continue;
-        if (!(v = ix_xml_text(n)))
+        for (w = wanted; *w && !ix_xml_is(n, *w); w++)
+            ;
+        if (!*w || !(v = ix_xml_text(n)))
             continue;
         if (ix_xml_is(n, "title"))
             ix_meta_set(&doc->title, v, strlen(v));

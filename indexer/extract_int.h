@@ -99,7 +99,8 @@ void ix_meta_add(char ***list, size_t *n, const char *s, size_t len);
 /* Split s on any of `seps` and ix_meta_add each part. */
 void ix_meta_add_split(char ***list, size_t *n, const char *s, const char *seps);
 /* Add an identifier; ISBNs (by `scheme`, "urn:isbn:"/"isbn:" prefix or a valid
- * check digit) become "isbn:<13 digits>", "urn:uuid:x" becomes "uuid:x". */
+ * check digit) become "isbn:<13 digits>", "urn:uuid:X" (or X with scheme
+ * UUID) becomes "uuid:x"; anything else is kept as given. */
 void ix_doc_add_identifier(struct ix_doc *doc, const char *value, const char *scheme);
 /*
  * Add a section: `title` is cleaned (NULL ok), `path` copied (NULL ok), the

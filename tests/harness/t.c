@@ -23,8 +23,7 @@ int t_check_(int ok, const char *expr, const char *file, int line)
     return ok;
 }
 
-int t_eq_int_(long long a, long long b, const char *ea, const char *eb, const char *file,
-              int line)
+int t_eq_int_(long long a, long long b, const char *ea, const char *eb, const char *file, int line)
 {
     if (a != b) {
         fprintf(stderr, "  %s:%d: %s == %s failed: %lld != %lld\n", file, line, ea, eb, a, b);

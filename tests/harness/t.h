@@ -13,17 +13,16 @@ struct t_case {
 };
 
 int t_check_(int ok, const char *expr, const char *file, int line);
-int t_eq_int_(long long a, long long b, const char *ea, const char *eb, const char *file,
-              int line);
+int t_eq_int_(long long a, long long b, const char *ea, const char *eb, const char *file, int line);
 int t_eq_str_(const char *a, const char *b, const char *ea, const char *eb, const char *file,
               int line);
 int t_ok_(int rc, const struct ts_err *err, const char *expr, const char *file, int line);
 
 #define T_CHECK(c) t_check_(!!(c), #c, __FILE__, __LINE__)
-#define T_REQUIRE(c)                                                                           \
-    do {                                                                                       \
-        if (!t_check_(!!(c), #c, __FILE__, __LINE__))                                          \
-            return;                                                                            \
+#define T_REQUIRE(c)                                                                               \
+    do {                                                                                           \
+        if (!t_check_(!!(c), #c, __FILE__, __LINE__))                                              \
+            return;                                                                                \
     } while (0)
 #define T_EQ_INT(a, b) t_eq_int_((long long)(a), (long long)(b), #a, #b, __FILE__, __LINE__)
 #define T_EQ_STR(a, b) t_eq_str_((a), (b), #a, #b, __FILE__, __LINE__)

@@ -120,8 +120,9 @@ static void test_tone_placement(void)
         {"gìa", "già"}, {"HOÀ", "hòa"},   {"xoá", "xóa"},   {"khoá", "khóa"},
     };
     static const char *const same[] = {
-        "quý", "hoàn", "ngoài", "khuỷu", "thuở", "người", "giường", "mùa",  "của",
-        "gì",  "gìn",  "koala", "hòa",   "thủy", "quốc",  "việt",   "giữa", "khuyến",
+        "quý", "hoàn", "ngoài", "khuỷu", "thuở", "người", "giường", "mùa",   "của",
+        "gì",  "gìn",  "koala", "hòa",   "thủy", "quốc",  "việt",   "giữa",  "khuyến",
+        "où",  "leí",  "não",   "café",  "rượu", "hoặc",  "khuya",  "ngoẹo",
     };
 
     for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {

@@ -267,6 +267,7 @@ static void test_epub2(void)
         "  <dc:language>vi</dc:language>\n"
         "  <dc:identifier opf:scheme=\"ISBN\">0-306-40615-2</dc:identifier>\n"
         "  <dc:identifier>urn:uuid:ABCDEF01-2345-6789-abcd-ef0123456789</dc:identifier>\n"
+        "  <dc:identifier opf:scheme=\"UUID\">1234-ABCD</dc:identifier>\n"
         "  <dc:subject>Lịch sử</dc:subject><dc:subject>Việt Nam</dc:subject>\n"
         "  <dc:description>&lt;p&gt;Một cuốn &lt;b&gt;sử&lt;/b&gt;&lt;/p&gt;</dc:description>\n"
         "  <dc:publisher>NXB Văn học</dc:publisher>\n"
