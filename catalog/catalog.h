@@ -17,6 +17,7 @@
 #include "ts_err.h"
 
 typedef struct catalog catalog;
+struct cat_item;
 
 /* Open (creating if needed) the catalogue file `path` and apply pending
  * migrations. Returns TS_OK, TS_EDB, TS_EBUSY. *out NULL on failure. */
@@ -59,6 +60,7 @@ void cat_library_list_free(struct cat_library *libs, size_t n);
 struct cat_record_in {
     const char *title;
     const char *const *authors;
+    const char *const *author_roles; /* parallel to authors; NULL or NULL entries = "author" */
     size_t n_authors;
     const char *language, *publisher, *date, *description, *resource_type, *licence;
     const char *const *subjects;
@@ -66,6 +68,12 @@ struct cat_record_in {
     const char *const *identifiers; /* "scheme:value" */
     size_t n_identifiers;
     int64_t batch_id;
+    /* union catalogue fields (metadata imports) */
+    const char *subtitle, *place, *edition, *extent, *series, *notes, *classification, *audience;
+    const char *const *links;
+    size_t n_links;
+    const char *source, *source_id; /* re-importing the same pair updates in place */
+    const char *origin;             /* "books.csv line 12": kept with history rows */
 };
 
 struct cat_file_in {
@@ -100,6 +108,16 @@ struct cat_record {
     int64_t file_id;
     char *file_sha256, *file_name, *file_format, *file_media_type, *file_encoding;
     char *source_path; /* first holding's source path */
+    /* union catalogue */
+    char *subtitle, *place, *edition, *extent, *series, *notes, *classification, *audience;
+    char **author_names, **author_roles; /* n_author_list entries each */
+    size_t n_author_list;
+    char **subject_list, **identifier_list, **link_list;
+    size_t n_subject_list, n_identifier_list, n_link_list;
+    char **available; /* codes of libraries where a copy is available now */
+    size_t n_available;
+    struct cat_item *items;
+    size_t n_items;
 };
 /* TS_ENOTFOUND if unknown. *out new (cat_record_free()). */
 int catalog_record_get(catalog *cat, int64_t id, struct cat_record **out, struct ts_err *err);
@@ -107,6 +125,109 @@ void cat_record_free(struct cat_record *r); /* NULL ok */
 /* Ids of every record, ascending. *ids malloc'd. */
 int catalog_record_ids(catalog *cat, int64_t **ids, size_t *n, struct ts_err *err);
 int64_t catalog_record_count(catalog *cat);
+
+/* ---- union catalogue: matching and merging (catalog/union.c) ---- */
+enum cat_outcome { CAT_CREATED, CAT_MERGED, CAT_UPDATED, CAT_UNCHANGED };
+const char *cat_outcome_name(enum cat_outcome o); /* "created" ... */
+
+/* One physical copy to add with a record. */
+struct cat_item_in {
+    const char *barcode;
+    const char *library;   /* holding library code; NULL = the default library */
+    const char *call_number, *shelf_location, *acquired, *price;
+    const char *status;    /* NULL = available */
+};
+
+struct cat_upsert_result {
+    enum cat_outcome outcome;
+    int64_t record_id;
+    const char *matched_by; /* static: "source", "isbn", "issn", "lccn", "oclc",
+                               "title+author+year", or NULL when created */
+    size_t items_added, items_unchanged, items_refused;
+    size_t conflicts;       /* values kept in the record's history */
+    int64_t possible_duplicate; /* a record that looks alike but did not match, or 0 */
+};
+
+/* Called for each item that cannot be added (barcode on another record,
+ * unknown library, bad status); the record itself still lands. */
+typedef void (*cat_item_problem_fn)(const char *barcode, const struct ts_err *why, void *ctx);
+
+/*
+ * Match `in` against the catalogue, in order: the same (source, source_id)
+ * -> update in place; the same ISBN; the same ISSN/LCCN/OCLC number; the same
+ * folded title + first author + year (needs an author or a year). A match
+ * merges: empty fields are filled, conflicting incoming values are kept in
+ * the record's history (an update from the same source replaces them and keeps
+ * the old value in the history instead), lists are united. No match: a new
+ * record. Items are added (barcodes unique network-wide). Writes an event and
+ * queues the record for indexing. Runs in the caller's transaction.
+ */
+int catalog_record_upsert(catalog *cat, const struct cat_record_in *in,
+                          const struct cat_item_in *items, size_t n_items,
+                          int64_t default_library_id, cat_item_problem_fn on_item, void *ctx,
+                          struct cat_upsert_result *res, struct ts_err *err);
+
+/* The match key of a title/author/date: folded, punctuation-free, "|"-joined.
+ * malloc'd. Exposed for tests. */
+char *catalog_match_key(const char *title, const char *first_author, const char *date);
+
+/* Merge record `drop` into `keep` (items, files, sources, identifiers, authors,
+ * subjects, links; empty fields filled; conflicts to history), delete `drop`,
+ * queue both for indexing, log the event. Own transaction. */
+int catalog_record_merge(catalog *cat, int64_t keep, int64_t drop, const char *actor,
+                         struct ts_err *err);
+
+/* Set one field of a record (title subtitle language publisher place date edition
+ * extent series notes description classification audience licence resource_type),
+ * with the old value in the event log. Own transaction. */
+int catalog_record_set(catalog *cat, int64_t id, const char *field, const char *value,
+                       const char *actor, struct ts_err *err);
+
+struct cat_history {
+    char *field, *value, *origin;
+    int64_t at;
+};
+int catalog_record_history(catalog *cat, int64_t id, struct cat_history **out, size_t *n,
+                           struct ts_err *err);
+void cat_history_free(struct cat_history *h, size_t n);
+
+struct cat_duplicate {
+    int64_t a, b;
+    char *title_a, *title_b, *reason;
+};
+int catalog_duplicates(catalog *cat, struct cat_duplicate **out, size_t *n, struct ts_err *err);
+void cat_duplicates_free(struct cat_duplicate *d, size_t n);
+
+/* ---- items (catalog/item.c) ---- */
+struct cat_item {
+    int64_t id, record_id;
+    char *barcode, *home_library, *custodian, *status, *call_number, *shelf_location,
+        *acquired, *price;
+};
+/* Valid statuses: available on_loan in_transit on_hold_shelf lost withdrawn. */
+int catalog_item_status_valid(const char *status);
+/* Add one copy (own transaction if none is open). TS_ECONFLICT: barcode exists. */
+int catalog_item_add(catalog *cat, int64_t record_id, const struct cat_item_in *in,
+                     int64_t default_library_id, const char *actor, int64_t *id,
+                     struct ts_err *err);
+int catalog_item_get(catalog *cat, const char *barcode, struct cat_item *out, struct ts_err *err);
+/* Reassign a copy to another library (home and custodian). TS_ECONFLICT when it
+ * is on loan, in transit or on the hold shelf. */
+int catalog_item_move(catalog *cat, const char *barcode, const char *library, const char *actor,
+                      struct ts_err *err);
+/* Withdraw a copy from the collection. TS_ECONFLICT when on loan or in transit. */
+int catalog_item_withdraw(catalog *cat, const char *barcode, const char *actor,
+                          struct ts_err *err);
+void cat_item_clear(struct cat_item *it);
+
+/* Record ids with a copy or a digital holding at a library (export --library). */
+int catalog_record_ids_at(catalog *cat, int64_t library_id, int64_t **ids, size_t *n,
+                          struct ts_err *err);
+
+/* ---- harvest state ---- */
+int catalog_harvest_get(catalog *cat, const char *url, char **last_from, struct ts_err *err);
+int catalog_harvest_set(catalog *cat, const char *url, int64_t library_id, const char *last_from,
+                        struct ts_err *err);
 
 /* ---- index queue ---- */
 int catalog_queue_add(catalog *cat, int64_t record_id, struct ts_err *err);

@@ -42,4 +42,16 @@ int cat_step_done(catalog *cat, sqlite3_stmt *st, const char *what, struct ts_er
 
 int catalog_migrate(catalog *cat, struct ts_err *err);
 
+/* Insert (id, [pos,] value) rows with `sql` for each value. */
+int cat_add_list(catalog *cat, const char *sql, int64_t id, const char *const *v, size_t n,
+                 int with_pos, struct ts_err *err);
+/* Items of a record, by barcode. *out array (free each with cat_item_clear, then free). */
+int cat_record_items(catalog *cat, int64_t record_id, struct cat_item **out, size_t *n,
+                     struct ts_err *err);
+/* Append s as a JSON string literal (quotes included) to b; NULL -> null. */
+struct ts_buf;
+void cat_json_str(struct ts_buf *b, const char *s);
+/* Year (1000-2999) found in a free-form date, or 0. */
+int64_t cat_year_of(const char *date);
+
 #endif

@@ -17,7 +17,7 @@
 #define FAIL_STMT(err) ((err) ? (int)(err)->code : TS_EDB)
 
 /* First run of four digits that looks like a year (1000-2999). */
-static int64_t year_of(const char *date)
+int64_t cat_year_of(const char *date)
 {
     for (const char *p = date; p && *p; p++) {
         if ((p[0] == '1' || p[0] == '2') && isdigit((unsigned char)p[1]) &&
@@ -28,8 +28,8 @@ static int64_t year_of(const char *date)
     return 0;
 }
 
-static int add_list(catalog *cat, const char *sql, int64_t id, const char *const *v, size_t n,
-                    int with_pos, struct ts_err *err)
+int cat_add_list(catalog *cat, const char *sql, int64_t id, const char *const *v, size_t n,
+                 int with_pos, struct ts_err *err)
 {
     for (size_t i = 0; i < n; i++) {
         sqlite3_stmt *st = cat_stmt(cat, sql, err);
@@ -54,9 +54,17 @@ int catalog_record_add(catalog *cat, const struct cat_record_in *in, int64_t *id
 {
     static const char sql[] =
         "INSERT INTO record(title, language, publisher, date, year, description, resource_type,"
-        " licence, batch_id, created, updated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10)";
+        " licence, batch_id, created, updated, subtitle, place, edition, extent, series, notes,"
+        " classification, audience, match_key)"
+        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)";
     static const char sql_author[] =
-        "INSERT OR IGNORE INTO record_author(record_id, pos, name) VALUES (?1, ?2, ?3)";
+        "INSERT OR IGNORE INTO record_author(record_id, pos, name, role) VALUES (?1, ?2, ?3, ?4)";
+    static const char sql_link[] =
+        "INSERT OR IGNORE INTO record_link(record_id, url) VALUES (?1, ?2)";
+    static const char sql_source[] =
+        "INSERT OR IGNORE INTO record_source(source, source_id, record_id, batch_id)"
+        " VALUES (?1, ?2, ?3, ?4)";
+    char *key;
     static const char sql_subject[] =
         "INSERT OR IGNORE INTO record_subject(record_id, subject) VALUES (?1, ?2)";
     static const char sql_ident[] =
@@ -70,7 +78,7 @@ int catalog_record_add(catalog *cat, const struct cat_record_in *in, int64_t *id
         return ts_fail(err, TS_EINVAL, "record without a title");
     if (!(st = cat_stmt(cat, sql, err)))
         return FAIL_STMT(err);
-    year = year_of(in->date);
+    year = cat_year_of(in->date);
     cat_bind_text(st, 1, in->title);
     cat_bind_text(st, 2, in->language);
     cat_bind_text(st, 3, in->publisher);
@@ -83,12 +91,46 @@ int catalog_record_add(catalog *cat, const struct cat_record_in *in, int64_t *id
     if (in->batch_id)
         sqlite3_bind_int64(st, 9, in->batch_id);
     sqlite3_bind_int64(st, 10, cat_now(cat));
+    cat_bind_text(st, 11, in->subtitle);
+    cat_bind_text(st, 12, in->place);
+    cat_bind_text(st, 13, in->edition);
+    cat_bind_text(st, 14, in->extent);
+    cat_bind_text(st, 15, in->series);
+    cat_bind_text(st, 16, in->notes);
+    cat_bind_text(st, 17, in->classification);
+    cat_bind_text(st, 18, in->audience);
+    key = catalog_match_key(in->title, in->n_authors ? in->authors[0] : NULL, in->date);
+    cat_bind_text(st, 19, key);
+    free(key);
     if ((rc = cat_step_done(cat, st, "add record", err)))
         return rc;
     *id = sqlite3_last_insert_rowid(cat->db);
-    if ((rc = add_list(cat, sql_author, *id, in->authors, in->n_authors, 1, err)) ||
-        (rc = add_list(cat, sql_subject, *id, in->subjects, in->n_subjects, 0, err)))
+    for (size_t i = 0; i < in->n_authors; i++) {
+        const char *role = in->author_roles && in->author_roles[i] ? in->author_roles[i]
+                                                                    : "author";
+        if (!(st = cat_stmt(cat, sql_author, err)))
+            return FAIL_STMT(err);
+        sqlite3_bind_int64(st, 1, *id);
+        sqlite3_bind_int64(st, 2, (int64_t)i);
+        cat_bind_text(st, 3, in->authors[i]);
+        cat_bind_text(st, 4, role);
+        if ((rc = cat_step_done(cat, st, "add author", err)))
+            return rc;
+    }
+    if ((rc = cat_add_list(cat, sql_subject, *id, in->subjects, in->n_subjects, 0, err)) ||
+        (rc = cat_add_list(cat, sql_link, *id, in->links, in->n_links, 0, err)))
         return rc;
+    if (in->source && in->source_id) {
+        if (!(st = cat_stmt(cat, sql_source, err)))
+            return FAIL_STMT(err);
+        cat_bind_text(st, 1, in->source);
+        cat_bind_text(st, 2, in->source_id);
+        sqlite3_bind_int64(st, 3, *id);
+        if (in->batch_id)
+            sqlite3_bind_int64(st, 4, in->batch_id);
+        if ((rc = cat_step_done(cat, st, "add source", err)))
+            return rc;
+    }
     for (size_t i = 0; i < in->n_identifiers; i++) {
         const char *colon = strchr(in->identifiers[i], ':');
         char scheme[32];
@@ -227,7 +269,8 @@ static char *join_rows(catalog *cat, const char *sql, int64_t id, const char *se
 int catalog_record_get(catalog *cat, int64_t id, struct cat_record **out, struct ts_err *err)
 {
     static const char sql[] =
-        "SELECT id, title, language, publisher, date, year, description, resource_type, licence"
+        "SELECT id, title, language, publisher, date, year, description, resource_type, licence,"
+        " subtitle, place, edition, extent, series, notes, classification, audience"
         " FROM record WHERE id = ?1";
     static const char sql_auth[] =
         "SELECT name FROM record_author WHERE record_id = ?1 ORDER BY pos";
@@ -237,8 +280,17 @@ int catalog_record_get(catalog *cat, int64_t id, struct cat_record **out, struct
         "SELECT scheme || ':' || value FROM record_identifier WHERE record_id = ?1"
         " ORDER BY scheme, value";
     static const char sql_libs[] =
-        "SELECT DISTINCT l.code FROM file f JOIN file_holding h ON h.file_id = f.id"
-        " JOIN library l ON l.id = h.library_id WHERE f.record_id = ?1 ORDER BY l.code";
+        "SELECT l.code FROM file f JOIN file_holding h ON h.file_id = f.id"
+        " JOIN library l ON l.id = h.library_id WHERE f.record_id = ?1"
+        " UNION SELECT l.code FROM item i JOIN library l ON l.id = i.custodian_id"
+        " WHERE i.record_id = ?1 AND i.status <> 'withdrawn' ORDER BY 1";
+    static const char sql_avail[] =
+        "SELECT DISTINCT l.code FROM item i JOIN library l ON l.id = i.custodian_id"
+        " WHERE i.record_id = ?1 AND i.status = 'available' ORDER BY 1";
+    static const char sql_auth_list[] =
+        "SELECT name, role FROM record_author WHERE record_id = ?1 ORDER BY pos";
+    static const char sql_links[] =
+        "SELECT url FROM record_link WHERE record_id = ?1 ORDER BY url";
     static const char sql_file[] =
         "SELECT f.id, f.sha256, f.name, f.format, f.media_type, f.encoding,"
         " (SELECT source_path FROM file_holding h WHERE h.file_id = f.id"
@@ -269,11 +321,34 @@ int catalog_record_get(catalog *cat, int64_t id, struct cat_record **out, struct
     r->description = cat_col_strdup(st, 6);
     r->resource_type = cat_col_strdup(st, 7);
     r->licence = cat_col_strdup(st, 8);
+    r->subtitle = cat_col_strdup(st, 9);
+    r->place = cat_col_strdup(st, 10);
+    r->edition = cat_col_strdup(st, 11);
+    r->extent = cat_col_strdup(st, 12);
+    r->series = cat_col_strdup(st, 13);
+    r->notes = cat_col_strdup(st, 14);
+    r->classification = cat_col_strdup(st, 15);
+    r->audience = cat_col_strdup(st, 16);
     sqlite3_reset(st);
     r->authors = join_rows(cat, sql_auth, id, "; ", NULL, NULL, err);
-    r->subjects = join_rows(cat, sql_subj, id, "; ", NULL, NULL, err);
-    r->identifiers = join_rows(cat, sql_ident, id, " ", NULL, NULL, err);
+    r->subjects = join_rows(cat, sql_subj, id, "; ", &r->subject_list, &r->n_subject_list, err);
+    r->identifiers =
+        join_rows(cat, sql_ident, id, " ", &r->identifier_list, &r->n_identifier_list, err);
     free(join_rows(cat, sql_libs, id, " ", &r->libraries, &r->n_libraries, err));
+    free(join_rows(cat, sql_avail, id, " ", &r->available, &r->n_available, err));
+    free(join_rows(cat, sql_links, id, " ", &r->link_list, &r->n_link_list, err));
+    if ((st = cat_stmt(cat, sql_auth_list, err)) != NULL) {
+        sqlite3_bind_int64(st, 1, id);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            size_t k = r->n_author_list++;
+            r->author_names = ts_xrealloc(r->author_names, r->n_author_list * sizeof(char *));
+            r->author_roles = ts_xrealloc(r->author_roles, r->n_author_list * sizeof(char *));
+            r->author_names[k] = cat_col_strdup(st, 0);
+            r->author_roles[k] = cat_col_strdup(st, 1);
+        }
+        sqlite3_reset(st);
+    }
+    cat_record_items(cat, id, &r->items, &r->n_items, err);
     if ((st = cat_stmt(cat, sql_file, err)) != NULL) {
         sqlite3_bind_int64(st, 1, id);
         if (sqlite3_step(st) == SQLITE_ROW) {
@@ -291,10 +366,34 @@ int catalog_record_get(catalog *cat, int64_t id, struct cat_record **out, struct
     return TS_OK;
 }
 
+static void free_strv(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
 void cat_record_free(struct cat_record *r)
 {
     if (!r)
         return;
+    free(r->subtitle);
+    free(r->place);
+    free(r->edition);
+    free(r->extent);
+    free(r->series);
+    free(r->notes);
+    free(r->classification);
+    free(r->audience);
+    free_strv(r->author_names, r->n_author_list);
+    free_strv(r->author_roles, r->n_author_list);
+    free_strv(r->subject_list, r->n_subject_list);
+    free_strv(r->identifier_list, r->n_identifier_list);
+    free_strv(r->link_list, r->n_link_list);
+    free_strv(r->available, r->n_available);
+    for (size_t i = 0; i < r->n_items; i++)
+        cat_item_clear(&r->items[i]);
+    free(r->items);
     free(r->title);
     free(r->authors);
     free(r->language);

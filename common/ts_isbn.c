@@ -1,0 +1,67 @@
+/*
+ * common/ts_isbn.c - ISBN normalisation (see ts_isbn.h). ISBN-10 becomes the
+ * 978-prefixed ISBN-13 so that both spellings of a book match one record.
+ */
+#include "ts_isbn.h"
+
+#include <string.h>
+
+int ts_isbn_normalize(const char *s, size_t len, char out[14])
+{
+    char d[14];
+    size_t n = 0, i = 0;
+    int sum = 0;
+
+    out[0] = '\0';
+    /* skip a leading "ISBN" label */
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (len - i >= 4 && (s[i] == 'I' || s[i] == 'i') && (s[i + 1] == 'S' || s[i + 1] == 's') &&
+        (s[i + 2] == 'B' || s[i + 2] == 'b') && (s[i + 3] == 'N' || s[i + 3] == 'n'))
+        i += 4;
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9') {
+            if (n >= 13)
+                return 0;
+            d[n++] = c;
+        } else if ((c == 'X' || c == 'x') && n == 9) {
+            d[n++] = 'X';
+        } else if (c == '-' || c == ' ' || c == ':' || (c == '\t' && n == 0)) {
+            continue;
+        } else if (n == 10 || n == 13) {
+            break; /* trailing qualifier */
+        } else if (n == 0) {
+            continue;
+        } else {
+            return 0;
+        }
+    }
+    if (n == 10) {
+        for (i = 0; i < 10; i++)
+            sum += (int)(10 - i) * (d[i] == 'X' ? 10 : d[i] - '0');
+        if (sum % 11 != 0)
+            return 0;
+        memcpy(out, "978", 3);
+        memcpy(out + 3, d, 9);
+        sum = 0;
+        for (i = 0; i < 12; i++)
+            sum += (out[i] - '0') * (i % 2 ? 3 : 1);
+        out[12] = (char)('0' + (10 - sum % 10) % 10);
+        out[13] = '\0';
+        return 1;
+    }
+    if (n == 13) {
+        for (i = 0; i < 13; i++) {
+            if (d[i] == 'X')
+                return 0;
+            sum += (d[i] - '0') * (i % 2 ? 3 : 1);
+        }
+        if (sum % 10 != 0)
+            return 0;
+        memcpy(out, d, 13);
+        out[13] = '\0';
+        return 1;
+    }
+    return 0;
+}
