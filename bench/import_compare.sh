@@ -11,7 +11,9 @@
 #   --workers  passed to `tusach import --workers` (default: tusach's own, = CPUs)
 #   --tusach   the binary (default build-bench/cli/tusach, built with -j1 if missing)
 #   --work     work folder (default a new /tmp/tusach-bench.XXXXXX)
-#   --keep     keep the work folder (tusach data dirs for bench/query_latency.sh)
+#   --keep     keep the work folder (tusach data dirs for bench/query_latency.sh);
+#              implied by --work. A --work folder used before keeps its
+#              results.tsv, so separate runs add up to one table.
 #
 # Every run starts from an empty index in WORK/<set>/<tool>/ and is measured
 # with /usr/bin/time -v (wall seconds; "peak RSS" = the largest single
@@ -19,7 +21,8 @@
 # filter children one at a time) plus a 0.5 s sampler of the summed RSS of the
 # whole process tree ("tree RSS"). Before the first run of a set all its files
 # are read once so every tool starts with a warm page cache.
-# Output: one table row per run and ratio rows; also WORK/results.tsv.
+# Output: one table row per run (with cpu seconds and the load average, since
+# the machine may be shared) and ratio rows; also WORK/results.tsv.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -42,7 +45,7 @@ while [ $# -gt 0 ]; do
     --tusach) TUSACH="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "import_compare: unknown option $1" >&2; exit 2 ;;
     *) CORPUS="$1"; shift ;;
     esac
@@ -74,6 +77,7 @@ if [ -z "$WORK" ]; then
     WORK="$(mktemp -d /tmp/tusach-bench.XXXXXX)"
 else
     mkdir -p "$WORK"
+    KEEP=1
 fi
 WORK="$(cd "$WORK" && pwd)"
 cleanup() {
@@ -107,8 +111,9 @@ tree_rss() {
             s = 0; for (p in inside) s += rss[p]; print s + 0 }'
 }
 
-# measure NAME OUTDIR CMD... : runs CMD under time -v and timeout; sets
-# M_SECS M_RSS_KB M_TREE_KB M_STATUS. stdout/stderr go to OUTDIR/NAME.{out,err}.
+# measure NAME OUTDIR CMD... : runs CMD under time -v and timeout; sets M_SECS,
+# M_CPU (user+sys s), M_RSS_KB, M_TREE_KB, M_STATUS, M_LOAD0/1 (1-min load
+# average at start/end). stdout/stderr go to OUTDIR/NAME.{out,err}.
 measure() {
     local name="$1" out="$2"
     shift 2
@@ -116,6 +121,7 @@ measure() {
     /usr/bin/time -v -o "$tv" timeout --kill-after=10 "$TIMEOUT" "$@" \
         >"$out/$name.out" 2>"$out/$name.err" &
     local pid=$! peak=0 cur
+    M_LOAD0=$(cut -d' ' -f1 /proc/loadavg)
     while kill -0 "$pid" 2>/dev/null; do
         cur=$(tree_rss "$pid")
         [ "$cur" -gt "$peak" ] && peak=$cur
@@ -131,6 +137,8 @@ measure() {
         n = split($2, t, ":"); s = 0
         for (i = 1; i <= n; i++) s = s * 60 + t[i]
         printf "%.2f", s }' "$tv")
+    M_CPU=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$tv")
+    M_LOAD1=$(cut -d' ' -f1 /proc/loadavg)
     [ -n "$M_RSS_KB" ] || M_RSS_KB=0
     [ -n "$M_SECS" ] || M_SECS=0
 }
@@ -138,21 +146,28 @@ measure() {
 bytes_of() { du -sb "$@" 2>/dev/null | awk '{s += $1} END {printf "%d", s}'; }
 
 RESULTS="$WORK/results.tsv"
-printf 'set\ttool\tfiles\tMB\tseconds\tfiles_per_s\tMB_per_s\tpeak_rss_MB\ttree_rss_MB\tindex_MB\tstatus\tnote\n' >"$RESULTS"
+# Appended to when --work names a folder used before, so runs made separately
+# (say the peers first, tusach later) end up in one table: the last row of
+# each set and tool wins.
+if [ ! -s "$RESULTS" ]; then
+    printf 'set\ttool\tfiles\tMB\tseconds\tcpu_s\tload\tfiles_per_s\tMB_per_s\tpeak_rss_MB\ttree_rss_MB\tindex_MB\tstatus\tnote\n' >"$RESULTS"
+fi
 
 # record SET TOOL FILES BYTES INDEX_BYTES NOTE
 record() {
     awk -v set="$1" -v tool="$2" -v files="$3" -v bytes="$4" -v secs="$M_SECS" \
-        -v rss="$M_RSS_KB" -v tree="$M_TREE_KB" -v ix="$5" -v st="$M_STATUS" -v note="$6" '
+        -v rss="$M_RSS_KB" -v tree="$M_TREE_KB" -v ix="$5" -v st="$M_STATUS" -v note="$6" \
+        -v cpu="$M_CPU" -v load="$M_LOAD0-$M_LOAD1" '
         BEGIN {
             fps = secs > 0 ? files / secs : 0; mbs = secs > 0 ? bytes / 1e6 / secs : 0
-            printf "%s\t%s\t%d\t%.1f\t%.2f\t%.1f\t%.2f\t%.0f\t%.0f\t%.1f\t%d\t%s\n",
-                set, tool, files, bytes / 1e6, secs, fps, mbs, rss / 1024, tree / 1024,
+            printf "%s\t%s\t%d\t%.1f\t%.2f\t%.2f\t%s\t%.1f\t%.2f\t%.0f\t%.0f\t%.1f\t%d\t%s\n",
+                set, tool, files, bytes / 1e6, secs, cpu, load, fps, mbs, rss / 1024, tree / 1024,
                 ix / 1e6, st, note }' >>"$RESULTS"
 }
 
 run_tusach() { # set dir files bytes
     local set="$1" src="$2" out="$WORK/$1/tusach"
+    rm -rf "$out" # a fresh, empty index every run
     mkdir -p "$out"
     local data="$out/data" args=()
     "$TUSACH" --data "$data" init >"$out/init.log" 2>&1
@@ -174,20 +189,22 @@ run_tusach() { # set dir files bytes
 
 run_omindex() {
     local set="$1" src="$2" out="$WORK/$1/omindex"
+    rm -rf "$out" # a fresh, empty index every run
     mkdir -p "$out"
     echo "import_compare: $set: omindex ..." >&2
     measure omindex "$out" omindex -v --overwrite --db "$out/db" --url / \
         -Mepub:application/epub+zip -F"$OMINDEX_EPUB_FILTER" "$src"
     local added skipped
-    added=$(grep -c '\.\.\. added' "$out/omindex.out" || true)
-    skipped=$(cat "$out/omindex.out" "$out/omindex.err" | grep -c -E 'Skipping|failed|empty' ||
-        true)
+    added=$(grep -c -E '\.\.\. added$|indexing metadata anyway$' "$out/omindex.out" || true)
+    skipped=$(cat "$out/omindex.out" "$out/omindex.err" |
+        grep -c -E 'Skipping|failed|no text extracted' || true)
     record "$set" omindex "$3" "$4" "$(bytes_of "$out/db")" \
-        "$added files added, $skipped skip/fail/empty lines (see $out/omindex.out)"
+        "$added files indexed, $skipped skipped/failed/no-text lines (see $out/omindex.out)"
 }
 
 run_recoll() {
     local set="$1" src="$2" out="$WORK/$1/recoll"
+    rm -rf "$out" # a fresh, empty index every run
     mkdir -p "$out/conf"
     cat >"$out/conf/recoll.conf" <<EOF
 topdirs = $src
@@ -224,18 +241,21 @@ done
 # Table and ratios.
 awk -F'\t' '
     NR == 1 { next }
-    { key = $1 SUBSEP $2; secs[key] = $5; rss[key] = $8; tree[key] = $9; ix[key] = $10
-      rows[++n] = $0; sets[$1] = 1 }
+    { key = $1 SUBSEP $2; secs[key] = $5; cpu[key] = $6; rss[key] = $10; tree[key] = $11
+      ix[key] = $12; sets[$1] = 1
+      if (!(key in slot)) slot[key] = ++n
+      rows[slot[key]] = $0 }
     END {
-        printf "%-8s %-11s %6s %7s %8s %8s %7s %8s %8s %9s %4s\n", "set", "tool", "files", "MB",
-            "seconds", "files/s", "MB/s", "peakRSS", "treeRSS", "index_MB", "exit"
+        printf "%-8s %-11s %6s %7s %8s %8s %9s %8s %7s %8s %8s %9s %4s\n", "set", "tool",
+            "files", "MB", "seconds", "cpu_s", "load", "files/s", "MB/s", "peakRSS", "treeRSS",
+            "index_MB", "exit"
         for (i = 1; i <= n; i++) {
             split(rows[i], f, "\t")
-            printf "%-8s %-11s %6d %7.1f %8.2f %8.1f %7.2f %8d %8d %9.1f %4d\n", f[1], f[2],
-                f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11]
+            printf "%-8s %-11s %6d %7.1f %8.2f %8.2f %9s %8.1f %7.2f %8d %8d %9.1f %4d\n",
+                f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13]
         }
         print ""
-        for (i = 1; i <= n; i++) { split(rows[i], f, "\t"); printf "%s/%s: %s\n", f[1], f[2], f[12] }
+        for (i = 1; i <= n; i++) { split(rows[i], f, "\t"); printf "%s/%s: %s\n", f[1], f[2], f[14] }
         print ""
         for (s in sets) {
             t = s SUBSEP "tusach"
@@ -244,12 +264,15 @@ awk -F'\t' '
             for (j = 1; j <= 2; j++) {
                 p = s SUBSEP peers[j]
                 if (!(p in secs) || secs[p] == 0) continue
-                printf "%s: tusach/%s  time %.2f  peakRSS %.2f  treeRSS %.2f  index %.2f\n", s,
-                    peers[j], secs[t] / secs[p], rss[p] ? rss[t] / rss[p] : 0,
+                printf "%s: tusach/%s  time %.2f  cpu %.2f  peakRSS %.2f  treeRSS %.2f  index %.2f\n",
+                    s, peers[j], secs[t] / secs[p], cpu[p] ? cpu[t] / cpu[p] : 0,
+                    rss[p] ? rss[t] / rss[p] : 0,
                     tree[p] ? tree[t] / tree[p] : 0, ix[p] ? ix[t] / ix[p] : 0
             }
         }
     }' "$RESULTS"
-echo "(MB = 10^6 bytes; RSS in MB of 2^20 bytes; peakRSS = largest single process (time -v);"
+echo "(MB = 10^6 bytes; RSS in MB of 2^20 bytes; cpu_s = user+sys of the tree; load = 1-min"
+echo " load average at start-end (other work on the machine inflates seconds, not cpu_s much);"
+echo " peakRSS = largest single process (time -v);"
 echo " treeRSS = sampled sum over the process tree; tusach index_MB = index + catalogue)"
 echo "results: $RESULTS"

@@ -22,6 +22,8 @@ static const struct {
     {"reindex", cmd_reindex, "rebuild the index from the catalogue and the file store"},
     {"check", cmd_check, "check that the catalogue and the index agree"},
     {"batch", cmd_batch, "show an import batch and its error report"},
+    {"record", cmd_record, "show | edit | merge records; list possible duplicates"},
+    {"item", cmd_item, "add | show | move | withdraw physical copies"},
 };
 
 static void usage(FILE *f)

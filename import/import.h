@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ts_err.h"
 
@@ -23,6 +24,16 @@ struct import_progress {
     uint64_t bytes; /* input bytes handled */
     double seconds;
 };
+
+/* What PATH holds: e-book/OER files (folder, archive, file) or a metadata file. */
+enum import_format { IMPORT_AUTO, IMPORT_FILES, IMPORT_CSV, IMPORT_MARC, IMPORT_DC };
+
+/* Guess from the name and the first bytes: .csv/.tsv -> CSV; .mrc/.marc/.iso2709 or
+ * a MARC leader -> MARC; XML with the MARC21 slim namespace -> MARC; XML with
+ * oai_dc / Dublin Core / RDF -> DC; anything else -> FILES. */
+enum import_format import_detect_format(const char *path);
+/* "csv" -> IMPORT_CSV ...; -1 if unknown. */
+int import_format_parse(const char *name);
 
 struct import_opts {
     const char *data_dir;
@@ -35,6 +46,15 @@ struct import_opts {
     /* called for each file that failed (path, reason); may be NULL */
     void (*on_error)(const char *path, const struct ts_err *why, void *ctx);
     void *ctx;
+    /* metadata imports (CSV, MARC, DC, harvest) */
+    enum import_format format;   /* IMPORT_AUTO: import_detect_format() */
+    const char *const *csv_map;  /* "Header=field" overrides */
+    size_t n_csv_map;
+    int dry_run;                 /* do everything in a transaction, then roll it back */
+    /* called for each metadata record: outcome "created" "merged" "updated" "unchanged"
+       "rejected"; may be NULL */
+    void (*on_record)(const char *origin, const char *outcome, int64_t record_id,
+                      const char *title, const char *matched_by, void *ctx);
 };
 
 struct import_summary {
@@ -42,6 +62,8 @@ struct import_summary {
     size_t imported, unchanged, failed, skipped, reindexed;
     uint64_t bytes;
     double seconds;
+    /* metadata imports */
+    size_t created, merged, updated, rejected, items_added, items_refused, possible_duplicates;
 };
 
 /* Data folder layout. */
@@ -59,6 +81,29 @@ int import_init(const char *data_dir, struct ts_err *err);
  */
 int import_run(const char *path, const struct import_opts *opts, struct import_summary *sum,
                struct ts_err *err);
+
+/*
+ * Import a metadata file (CSV/TSV, MARC21 ISO 2709 or MARCXML, Dublin Core /
+ * OAI-PMH XML) into library opts->library: each record is matched against the
+ * catalogue and created, merged or updated (catalog_record_upsert); bad
+ * records are reported and skipped. import_run() calls this for metadata files.
+ */
+int import_metadata(const char *path, const struct import_opts *opts, struct import_summary *sum,
+                    struct ts_err *err);
+
+/* Harvest an OAI-PMH repository (oai_dc) incrementally: from the last harvest
+ * of this URL unless `from` is given. */
+int import_harvest(const char *url, const char *set, const char *from, const char *until,
+                   const struct import_opts *opts, struct import_summary *sum,
+                   struct ts_err *err);
+
+/*
+ * Export the catalogue (or the records with a copy or file at `library`) to
+ * `out` as "marcxml", "marc" (ISO 2709), "dc" (OAI-PMH oai_dc) or "csv" (one
+ * row per copy, formula-injection safe). *n = records written.
+ */
+int import_export(const char *data_dir, const char *format, const char *library, FILE *out,
+                  size_t *n, struct ts_err *err);
 
 /* Rebuild the whole index from the catalogue and the file store. */
 int import_reindex(const struct import_opts *opts, struct import_summary *sum, struct ts_err *err);

@@ -49,4 +49,10 @@ typedef int (*emit_fn)(struct job *j, void *ctx);
 int walk_count(const char *path, size_t *n_total);
 int walk_path(const char *path, size_t max_file, emit_fn emit, void *ctx, struct ts_err *err);
 
+struct catalog;
+/* Write record `id`'s documents (head + prepared sections, prep may be NULL);
+ * a record no longer in the catalogue has its documents deleted. */
+int import_put_record(struct catalog *cat, indexer *ix, int64_t id, const struct ix_prepared *prep,
+                      struct ts_err *err);
+
 #endif

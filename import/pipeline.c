@@ -305,40 +305,6 @@ static int write_catalog(struct pipe *p, struct job *batch, struct ts_err *err)
     return catalog_tx_end(p->cat, rc, err);
 }
 
-static int put_record(struct pipe *p, int64_t id, const struct ix_prepared *prep,
-                      struct ts_err *err)
-{
-    struct cat_record *r = NULL;
-    struct ix_record rec;
-    int rc;
-
-    if ((rc = catalog_record_get(p->cat, id, &r, err)) == TS_ENOTFOUND)
-        return indexer_delete(p->ix, id, err); /* deleted since it was queued */
-    if (rc)
-        return rc;
-    memset(&rec, 0, sizeof rec);
-    rec.id = r->id;
-    rec.title = r->title;
-    rec.authors = r->authors;
-    rec.language = r->language;
-    rec.resource_type = r->resource_type;
-    rec.publisher = r->publisher;
-    rec.description = r->description;
-    rec.subjects = r->subjects;
-    rec.identifiers = r->identifiers;
-    rec.libraries = (const char *const *)r->libraries;
-    rec.n_libraries = r->n_libraries;
-    {
-        char year[16] = "";
-        if (r->year)
-            snprintf(year, sizeof year, "%lld", (long long)r->year);
-        rec.year = year[0] ? year : NULL;
-        rc = indexer_put(p->ix, &rec, prep, err);
-    }
-    cat_record_free(r);
-    return rc;
-}
-
 static void report(struct pipe *p)
 {
     p->prog.seconds = ts_now_mono() - p->t0;
@@ -373,7 +339,7 @@ static int flush(struct pipe *p, struct job **batch, struct ts_err *err)
     ids = ts_xmalloc(n_jobs * sizeof *ids);
     for (j = *batch; j; j = j->next) {
         if ((j->state == JOB_NEW || j->state == JOB_REINDEX) && j->record_id) {
-            if ((rc = put_record(p, j->record_id, j->prep, err)))
+            if ((rc = import_put_record(p->cat, p->ix, j->record_id, j->prep, err)))
                 goto out;
             ids[n_ids++] = j->record_id;
         }
@@ -596,6 +562,7 @@ int import_run(const char *path, const struct import_opts *opts, struct import_s
     struct pipe p;
     int rc;
 
+    /*PENDING-DISPATCH*/
     if ((rc = pipe_open(&p, opts, sum, err)))
         return rc;
     if ((rc = catalog_library_get(p.cat, opts->library ? opts->library : "", &lib, err)))

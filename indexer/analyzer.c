@@ -4,8 +4,8 @@
  * This is the hot loop of an import: it runs in the worker threads through
  * ix_prepare(), so it avoids allocation per token. Forms are written straight
  * behind their prefixes in fixed buffers and handed to the shim as pointer +
- * length. Exact terms are indexed even when they equal the folded form, so the
- * unprefixed terms are the complete word list (exact phrases, spelling).
+ * length. Which exact terms and bigrams are made is set in schema.c
+ * (ix_exact_always, ix_bigrams), with the measurements behind the choice.
  */
 #include "analyzer.h"
 
@@ -45,8 +45,8 @@ bool an_token_forms(const char *tok, size_t len, struct an_token *out)
     out->fold_len = ts_text_fold_token(out->exact, out->exact_len, out->fold, sizeof out->fold);
     if (out->fold_len == 0)
         return false;
-    out->accented = out->exact_len != out->fold_len ||
-                    memcmp(out->exact, out->fold, out->exact_len) != 0;
+    out->accented =
+        out->exact_len != out->fold_len || memcmp(out->exact, out->fold, out->exact_len) != 0;
     return true;
 }
 
@@ -153,6 +153,15 @@ bool an_words_next(struct an_words *w, const char **tok, size_t *tok_len, bool *
     return false;
 }
 
+static bool want_bigram(bool a, bool b)
+{
+    switch (ix_bigrams) {
+    case IX_BIGRAMS_ALL: return true;
+    case IX_BIGRAMS_ACCENTED: return a || b;
+    default: return false;
+    }
+}
+
 void an_init(struct an_state *st, xs_doc *doc)
 {
     st->doc = doc;
@@ -209,7 +218,8 @@ int an_index_nfc(struct an_state *st, const struct ix_field *f, const char *text
             continue;
         }
         pos = st->pos++;
-        if ((cur.accented || !getenv("XNODUP")) && (rc = xs_doc_add_posting(st->doc, cur.exact, cur.exact_len, pos, f->wdf, err)))
+        if ((cur.accented || ix_exact_always) &&
+            (rc = xs_doc_add_posting(st->doc, cur.exact, cur.exact_len, pos, f->wdf, err)))
             break;
         n = pterm_fill(&xf, cur.fold, cur.fold_len);
         if ((rc = xs_doc_add_posting(st->doc, xf.buf, n, pos, f->wdf, err)))
@@ -224,7 +234,7 @@ int an_index_nfc(struct an_state *st, const struct ix_field *f, const char *text
             if ((rc = xs_doc_add_posting(st->doc, xfx.buf, n, pos, f->extra_wdf, err)))
                 break;
         }
-        if (prev_len && (prev_accented || cur.accented || getenv("XALLBIGRAM")) && !getenv("XNOBIGRAM")) {
+        if (prev_len && want_bigram(prev_accented, cur.accented)) {
             n = an_bigram(prev, prev_len, cur.fold, cur.fold_len, big, sizeof big);
             if (n && (rc = xs_doc_add_term(st->doc, big, n, 1, err)))
                 break;
@@ -249,5 +259,21 @@ int an_index(struct an_state *st, const struct ix_field *f, const char *text, si
     nfc = ts_text_nfc(text, len, &nfc_len);
     rc = an_index_nfc(st, f, nfc, nfc_len, err);
     free(nfc);
+    return rc;
+}
+
+int an_terms(const struct ix_field *f, const char *text, size_t len, char **out, struct ts_err *err)
+{
+    struct an_state st;
+    xs_doc *doc = NULL;
+    int rc;
+
+    *out = NULL;
+    if ((rc = xs_doc_new(&doc, err)))
+        return rc;
+    an_init(&st, doc);
+    if ((rc = an_index(&st, f, text, len, err)) == TS_OK)
+        rc = xs_doc_terms(doc, out, err);
+    xs_doc_free(doc);
     return rc;
 }

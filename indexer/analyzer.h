@@ -2,11 +2,14 @@
  * indexer/analyzer.h - Vietnamese-aware term generation (VIETNAMESE.md 1, 3, 5).
  *
  * Text is cut into syllables by ts_text_next_token(); each token gives
- *   - its exact form (case-folded, NFC, tone-canonical) with no prefix,
- *   - its folded form (no marks, đ -> d) under XF, at the same position,
+ *   - its folded form (no marks, đ -> d) under XF,
+ *   - its exact form (case-folded, NFC, tone-canonical) with no prefix at
+ *     the same position, when it differs from the folded one (schema.c:
+ *     ix_exact_always),
  *   - a folded bigram XB<prev>_<cur> with the previous token of the same
- *     sentence (no position),
- *   - for fields that ask for it (titles, authors ...), prefixed copies.
+ *     sentence (no position) when either carries marks (ix_bigrams),
+ *   - for fields that ask for it (titles, authors ...), prefixed copies of
+ *     both forms.
  * No stemming and no stop words (folded "on", "the" are also "ổn", "thể").
  * The query side (search.c) uses an_token_forms()/an_bigram() so both sides
  * always agree. Tokens longer than TS_TOKEN_MAX (hashes, base64 runs) are
@@ -49,9 +52,9 @@ size_t an_bigram(const char *a, size_t alen, const char *b, size_t blen, char *o
 struct an_words {
     const char *s;
     size_t len, pos;
-    size_t prev_end;    /* end of the previous word returned */
-    bool broken;        /* an over-long run was skipped since then */
-    const char *pend;   /* one token of look-ahead */
+    size_t prev_end;  /* end of the previous word returned */
+    bool broken;      /* an over-long run was skipped since then */
+    const char *pend; /* one token of look-ahead */
     size_t pend_len;
 };
 void an_words_init(struct an_words *w, const char *s, size_t len);
@@ -76,6 +79,11 @@ int an_index_nfc(struct an_state *st, const struct ix_field *f, const char *text
 
 /* Same for text in any normalisation form (NFC-normalised first). */
 int an_index(struct an_state *st, const struct ix_field *f, const char *text, size_t len,
+             struct ts_err *err);
+
+/* The terms `text` (any normalisation form) gives as field f, each followed
+ * by '\n', in term order: *out malloc'd (free()). For tests and debugging. */
+int an_terms(const struct ix_field *f, const char *text, size_t len, char **out,
              struct ts_err *err);
 
 /* True if s[0..len) is all ASCII (then it is NFC already). */

@@ -24,10 +24,12 @@
 #include "ts_util.h"
 #include "xapian_shim.h"
 
-/* Which words feed the spelling dictionary: every word of every section, and
- * the title words of head documents. Cost is aggregated per document (one
- * add_spelling per distinct word, count = wdf) at put time. */
-#define section_spell (getenv("XSPELL") ? (enum xs_spell)atoi(getenv("XSPELL")) : XS_SPELL_PREFIX)
+/* Which words feed the spelling dictionary: title words of records, every
+ * word of section headings and every marked (exact) word of section text,
+ * one add_spelling per distinct word and document, count = wdf. Unmarked
+ * body words have no exact term (schema.c), so English body text stays out;
+ * while exact twins were indexed, spelling every word cost +50% in put. */
+static const enum xs_spell section_spell = XS_SPELL_ALL;
 
 struct ix_prep_section {
     xs_doc *doc;
@@ -104,8 +106,8 @@ static size_t utf8_cut(const char *s, size_t len, size_t max)
 }
 
 /* Document data: kind, title NUL, path NUL, text (search.c parses it). */
-static int set_data(xs_doc *doc, char kind, const char *title, const char *path,
-                    const char *text, size_t text_len, struct ts_err *err)
+static int set_data(xs_doc *doc, char kind, const char *title, const char *path, const char *text,
+                    size_t text_len, struct ts_err *err)
 {
     struct ts_buf b;
     int rc;
@@ -126,7 +128,6 @@ static int prepare_section(const struct ix_section *sec, xs_doc **out, struct ts
 {
     struct an_state st;
     xs_doc *doc = NULL;
-    char *nfc = NULL;
     const char *text = sec->text ? sec->text : "";
     size_t text_len = sec->text ? sec->text_len : 0;
     int rc;
@@ -137,17 +138,13 @@ static int prepare_section(const struct ix_section *sec, xs_doc **out, struct ts
     an_init(&st, doc);
     if (sec->title && (rc = an_index(&st, &ix_field_title, sec->title, strlen(sec->title), err)))
         goto out;
-    /* Extractors promise NFC, but the snippet text must be NFC whoever made
-     * it; pure ASCII (most of an English corpus) needs no pass. */
-    if (!an_is_ascii(text, text_len)) {
-        nfc = ts_text_nfc(text, text_len, &text_len);
-        text = nfc;
-    }
+    /* Section text is NFC by extract.h's contract, so it is not normalised
+     * again (that pass cost a quarter of ix_prepare); terms would not care
+     * anyway, since every token is normalised on its own. */
     if ((rc = an_index_nfc(&st, &ix_field_body, text, text_len, err)))
         goto out;
     rc = set_data(doc, IX_DATA_SECTION, sec->title, sec->path, text, text_len, err);
 out:
-    free(nfc);
     if (rc)
         xs_doc_free(doc);
     else
@@ -313,8 +310,12 @@ static int put_head(indexer *ix, const struct ix_record *rec, struct rec_terms *
     rt_add(rt, IX_TERM_HEAD, "", 0);
     if (rec->year && *rec->year)
         rt_add(rt, IX_P_YEAR, rec->year, strlen(rec->year));
-    opts = (struct xs_add_opts){(const char *const *)rt->terms, rt->n_terms, vals,
-                                rt_values(rt, vals), getenv("XSPELL") && atoi(getenv("XSPELL"))==0 ? XS_SPELL_NONE : XS_SPELL_PREFIX, IX_P_TITLE};
+    opts = (struct xs_add_opts){(const char *const *)rt->terms,
+                                rt->n_terms,
+                                vals,
+                                rt_values(rt, vals),
+                                XS_SPELL_PREFIX,
+                                IX_P_TITLE};
     rc = xs_add(ix->db, doc, &opts, err);
 out:
     /* Head-only terms go again: sections share the rest. */
@@ -340,8 +341,8 @@ static int put_sections(indexer *ix, const struct ix_prepared *prep, struct rec_
 
         snprintf(sid, sizeof sid, "%s.%zu", rt->id, prep->secs[i].n);
         rt_add(rt, IX_P_ID, sid, strlen(sid));
-        opts = (struct xs_add_opts){(const char *const *)rt->terms, rt->n_terms, vals, n_vals,
-                                    section_spell, IX_P_TITLE};
+        opts = (struct xs_add_opts){
+            (const char *const *)rt->terms, rt->n_terms, vals, n_vals, section_spell, IX_P_TITLE};
         rc = xs_add(ix->db, prep->secs[i].doc, &opts, err);
         if (rc)
             ts_err_prefix(err, "section %zu: ", prep->secs[i].n);
@@ -425,8 +426,7 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int indexer_record_ids(indexer *ix, int64_t **ids, size_t **counts, size_t *n,
-                       struct ts_err *err)
+int indexer_record_ids(indexer *ix, int64_t **ids, size_t **counts, size_t *n, struct ts_err *err)
 {
     char **vals = NULL;
     size_t n_vals = 0, n_out = 0;

@@ -7,11 +7,13 @@
  * author, Q unique id, X... for our own). A prefixed term whose value starts
  * with an upper-case ASCII letter gets a ':' after the prefix (Xapian's
  * convention), so "XL" + "ANG1" can never read as "XLANG" + "1"; see
- * ix_schema_term().
+ * ix_schema_term(). Also holds the one module-private type index.c and
+ * search.c share, the indexer handle.
  */
 #ifndef TS_INDEXER_SCHEMA_H
 #define TS_INDEXER_SCHEMA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ts_buf.h"
@@ -49,6 +51,17 @@ enum ix_slot {
 /* Text kept per section for snippets (Xapian compresses document data). */
 #define IX_DATA_TEXT_MAX (256u * 1024u)
 
+/* Analysis switches: part of the index format (reindex after a change). */
+enum ix_bigram_mode {
+    IX_BIGRAMS_NONE,
+    IX_BIGRAMS_ACCENTED, /* pairs where at least one syllable carries marks */
+    IX_BIGRAMS_ALL
+};
+extern const enum ix_bigram_mode ix_bigrams;
+/* Also index the exact term of a token that has no marks (it then equals the
+ * folded term). Queries never need it: unaccented words search XF only. */
+extern const bool ix_exact_always;
+
 /* How one field is indexed: every token always gives the exact term (no
  * prefix) and XF+folded at one position; a field may add prefixed copies. */
 struct ix_field {
@@ -59,11 +72,11 @@ struct ix_field {
     unsigned wdf;             /* wdf of each unprefixed posting */
 };
 
-extern const struct ix_field ix_field_title;   /* record and section titles */
+extern const struct ix_field ix_field_title; /* record and section titles */
 extern const struct ix_field ix_field_author;
 extern const struct ix_field ix_field_subject;
 extern const struct ix_field ix_field_publisher;
-extern const struct ix_field ix_field_body;    /* section text, description, ids */
+extern const struct ix_field ix_field_body; /* section text, description, ids */
 
 /* Facets: name, value slot, list separator (0: single value). */
 struct ix_facet_def {

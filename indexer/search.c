@@ -11,7 +11,9 @@
  *   - "quoted words" and words joined by punctuation ("sources.list",
  *     "ssh-keygen"): PHRASE on XF (OR a scaled exact PHRASE if any marks)
  *   - all of these ANDed, or ORed when AND finds nothing,
- *   - AND_MAYBE boosts: folded bigrams XB and folded title words XFS.
+ *   - AND_MAYBE boosts: folded title words XFS, folded bigrams XB of
+ *     adjacent words, and an XF phrase for adjacent words typed without
+ *     marks (the index has bigrams only for pairs with a marked syllable).
  * Hits collapse on the record id (value slot 0), so a record is listed once,
  * by its best document (its metadata or one section).
  *
@@ -34,9 +36,9 @@
 #include "ts_util.h"
 #include "xapian_shim.h"
 
-#define MAX_QWORDS 32        /* words of a query beyond this are ignored */
-#define EXACT_BOOST 2.0      /* weight of an exact (accented) match over a folded one */
-#define FACET_CHECK 2000     /* documents looked at for facet counts and totals */
+#define MAX_QWORDS 32    /* words of a query beyond this are ignored */
+#define EXACT_BOOST 2.0  /* weight of an exact (accented) match over a folded one */
+#define FACET_CHECK 2000 /* documents looked at for facet counts and totals */
 #define SUGGEST_EXPANSION 100
 #define SNIPPET_DEFAULT 200
 
@@ -69,8 +71,7 @@ static size_t quote_at(const char *s, size_t len)
     if (s[0] == '"')
         return 1;
     if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
-        ((unsigned char)s[2] == 0x9C || (unsigned char)s[2] == 0x9D ||
-         (unsigned char)s[2] == 0x9E))
+        ((unsigned char)s[2] == 0x9C || (unsigned char)s[2] == 0x9D || (unsigned char)s[2] == 0x9E))
         return 3;
     return 0;
 }
@@ -93,8 +94,7 @@ static void parse_segment(struct qparse *qp, size_t seg, size_t seg_len, bool qu
     size_t tok_len;
     bool first = true;
 
-    while (qp->n < MAX_QWORDS &&
-           ts_text_next_token(qp->nfc + seg, seg_len, &pos, &tok, &tok_len)) {
+    while (qp->n < MAX_QWORDS && ts_text_next_token(qp->nfc + seg, seg_len, &pos, &tok, &tok_len)) {
         struct qword *w = &qp->w[qp->n];
         size_t start = (size_t)(tok - (qp->nfc + seg));
 
@@ -218,7 +218,9 @@ static xs_q *q_word(struct qpool *p, const struct qword *w)
     return q_combine(p, XS_OP_OR, both, 2);
 }
 
-/* Words [a, b) as a phrase on folded positions (plus the exact phrase). */
+/* Words [a, b) as a phrase on folded positions, plus, if any was typed with
+ * marks, the same phrase on exact terms (unmarked words keep their XF term,
+ * which shares the position) with the exact boost. */
 static xs_q *q_phrase(struct qpool *p, const struct qword *w, size_t a, size_t b)
 {
     xs_q *fold[MAX_QWORDS], *exact[MAX_QWORDS], *both[2];
@@ -226,7 +228,8 @@ static xs_q *q_phrase(struct qpool *p, const struct qword *w, size_t a, size_t b
 
     for (size_t i = a; i < b; i++) {
         fold[i - a] = q_term2(p, IX_P_FOLD, w[i].t.fold, w[i].t.fold_len);
-        exact[i - a] = q_term2(p, "", w[i].t.exact, w[i].t.exact_len);
+        exact[i - a] =
+            w[i].t.accented ? q_term2(p, "", w[i].t.exact, w[i].t.exact_len) : fold[i - a];
         accented |= w[i].t.accented;
     }
     both[0] = q_combine(p, XS_OP_PHRASE, fold, b - a);
@@ -239,7 +242,7 @@ static xs_q *q_phrase(struct qpool *p, const struct qword *w, size_t a, size_t b
 /* The main query (AND or OR of groups) with the bigram and title boosts. */
 static xs_q *q_build(struct qpool *p, const struct qparse *qp, enum xs_op op)
 {
-    xs_q *groups[MAX_QWORDS], *boost[2 * MAX_QWORDS], *top[2], *main_q;
+    xs_q *groups[MAX_QWORDS], *boost[3 * MAX_QWORDS], *top[2], *main_q;
     size_t n_groups = 0, n_boost = 0;
     char big[2 * AN_FORM_CAP + 8];
 
@@ -255,10 +258,15 @@ static xs_q *q_build(struct qpool *p, const struct qparse *qp, enum xs_op op)
     for (size_t i = 0; i < qp->n; i++) {
         boost[n_boost++] = q_term2(p, IX_P_FOLD_TITLE, qp->w[i].t.fold, qp->w[i].t.fold_len);
         if (i > 0) {
-            size_t n = an_bigram(qp->w[i - 1].t.fold, qp->w[i - 1].t.fold_len, qp->w[i].t.fold,
-                                 qp->w[i].t.fold_len, big, sizeof big);
+            const struct an_token *a = &qp->w[i - 1].t, *b = &qp->w[i].t;
+            size_t n = an_bigram(a->fold, a->fold_len, b->fold, b->fold_len, big, sizeof big);
+
             if (n)
                 boost[n_boost++] = q_term2(p, "", big, n);
+            /* Unmarked pairs (English, or Vietnamese typed without marks)
+             * may have no XB term in the index: score them as a phrase. */
+            if (!a->accented && !b->accented)
+                boost[n_boost++] = q_phrase(p, qp->w, i - 1, i + 1);
         }
     }
     top[0] = main_q;
@@ -312,8 +320,8 @@ struct target {
 };
 
 struct match {
-    size_t b0, b1;   /* bytes */
-    size_t c0, c1;   /* characters */
+    size_t b0, b1; /* bytes */
+    size_t c0, c1; /* characters */
     unsigned target;
     bool exact;
 };
@@ -416,8 +424,8 @@ static void snip_ctx_init(struct snip_ctx *sc, const struct qparse *qp)
  * that word's exact accents. Cheap rejection first: a token's folded form has
  * as many characters as the token itself (NFC), so only tokens whose length
  * some query word has are normalised. */
-static int match_token(const struct snip_ctx *sc, const char *tok, size_t tok_len,
-                       size_t *chars, bool *exact)
+static int match_token(const struct snip_ctx *sc, const char *tok, size_t tok_len, size_t *chars,
+                       bool *exact)
 {
     struct an_token t;
     size_t tc = count_chars(tok, tok_len);
@@ -638,9 +646,9 @@ static int fill_hit(struct ix_hit *hit, const xs_hits *h, size_t i, const struct
     text = path + pl + 1;
     if (text > d + dlen)
         text = d + dlen;
-    if (d[0] == IX_DATA_SECTION) {
-        hit->section_title = ts_xstrndup(title, tl);
-        hit->section_path = ts_xstrndup(path, pl);
+    if (d[0] == IX_DATA_SECTION) { /* a section without a title or path: NULL too */
+        hit->section_title = tl ? ts_xstrndup(title, tl) : NULL;
+        hit->section_path = pl ? ts_xstrndup(path, pl) : NULL;
     }
     hit->snippet = make_snippet(text, (size_t)(d + dlen - text), sc, q);
     return TS_OK;
@@ -673,8 +681,7 @@ static int fill_results(struct ix_results *r, const xs_hits *h, const struct qpa
 
 /* Build and run the parsed query; AND first, OR when AND finds nothing. */
 static int search_parsed(indexer *ix, const struct qparse *qp, const struct filters *f,
-                         size_t offset, size_t limit, bool full, xs_hits **out,
-                         struct ts_err *err)
+                         size_t offset, size_t limit, bool full, xs_hits **out, struct ts_err *err)
 {
     struct qpool pool = {NULL, 0, 0, err, TS_OK};
     xs_q *query;
@@ -701,8 +708,8 @@ out:
 
 /* "Did you mean": replace words no document has by the spelling dictionary's
  * best guess; offered only if the corrected query finds something. */
-static int did_you_mean(indexer *ix, const struct qparse *qp, const struct filters *f,
-                        char **out, struct ts_err *err)
+static int did_you_mean(indexer *ix, const struct qparse *qp, const struct filters *f, char **out,
+                        struct ts_err *err)
 {
     struct ts_buf b;
     struct qparse fixed;

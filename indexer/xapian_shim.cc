@@ -196,8 +196,8 @@ extern "C" int xs_spelling(xs_db *db, const char *word, size_t len, char **out, 
     });
 }
 
-extern "C" int xs_term_values(xs_db *db, const char *term, size_t len, unsigned slot,
-                              char ***vals, size_t *n, ts_err *err)
+extern "C" int xs_term_values(xs_db *db, const char *term, size_t len, unsigned slot, char ***vals,
+                              size_t *n, ts_err *err)
 {
     *vals = nullptr;
     *n = 0;
@@ -265,8 +265,7 @@ extern "C" int xs_doc_add_boolean(xs_doc *doc, const char *term, size_t len, ts_
     });
 }
 
-extern "C" int xs_doc_set_value(xs_doc *doc, unsigned slot, const char *v, size_t len,
-                                ts_err *err)
+extern "C" int xs_doc_set_value(xs_doc *doc, unsigned slot, const char *v, size_t len, ts_err *err)
 {
     return guard(err, "xs_doc_set_value", [&] {
         doc->doc.add_value(slot, std::string(v, len));
@@ -298,7 +297,8 @@ extern "C" int xs_doc_terms(const xs_doc *doc, char **out, ts_err *err)
 
 // Puts the per-add terms and values on a prepared document and takes them
 // off again on every path out, so the document is unchanged afterwards.
-class DocExtras {
+class DocExtras
+{
   public:
     DocExtras(Xapian::Document &doc, const xs_add_opts *o) : doc_(doc)
     {
@@ -349,26 +349,21 @@ static void add_spellings(Xapian::WritableDatabase &wdb, const Xapian::Document 
 {
     if (o->spell == XS_SPELL_NONE)
         return;
-    if (o->spell == XS_SPELL_ALL) {
-        for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
-            const std::string &t = *it;
-            if (!t.empty() && is_word_term(t))
-                wdb.add_spelling(t, it.get_wdf());
-        }
-        return;
-    }
-    if (!o->spell_prefix || !*o->spell_prefix)
-        return;
-    std::string p(o->spell_prefix);
-    auto it = doc.termlist_begin();
-    it.skip_to(p);
-    for (; it != doc.termlist_end(); ++it) {
+    std::string p(o->spell_prefix ? o->spell_prefix : "");
+    for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
         const std::string &t = *it;
-        if (t.compare(0, p.size(), p) != 0)
-            break;
-        size_t skip = p.size() + (t.size() > p.size() && t[p.size()] == ':');
-        if (t.size() > skip)
-            wdb.add_spelling(t.substr(skip), it.get_wdf());
+        if (t.empty())
+            continue;
+        if (o->spell == XS_SPELL_ALL && is_word_term(t)) {
+            wdb.add_spelling(t, it.get_wdf());
+        } else if (!p.empty() && t.compare(0, p.size(), p) == 0) {
+            size_t skip = p.size() + (t.size() > p.size() && t[p.size()] == ':');
+            // Only the prefix itself, not a longer prefix sharing its letters
+            // ("S" must not take "Sx..." of another field): word terms under a
+            // prefix start with a lower-case letter or a non-ASCII byte.
+            if (t.size() > skip && is_word_term(t.substr(skip, 1)))
+                wdb.add_spelling(t.substr(skip), it.get_wdf());
+        }
     }
 }
 
@@ -403,6 +398,12 @@ extern "C" int xs_clear(xs_db *db, ts_err *err)
             ids.push_back(*it);
         for (Xapian::docid id : ids)
             db->wdb.delete_document(id);
+        // The spelling dictionary is derived from the documents too.
+        std::vector<std::pair<std::string, Xapian::termcount>> words;
+        for (auto it = db->wdb.spellings_begin(); it != db->wdb.spellings_end(); ++it)
+            words.emplace_back(*it, it.get_termfreq());
+        for (const auto &w : words)
+            db->wdb.remove_spelling(w.first, w.second);
         return static_cast<int>(TS_OK);
     });
 }
@@ -437,8 +438,7 @@ extern "C" int xs_q_term(const char *term, size_t len, xs_q **out, ts_err *err)
                  [&] { return new_q(Xapian::Query(std::string(term, len)), out); });
 }
 
-extern "C" int xs_q_combine(enum xs_op op, xs_q *const *subs, size_t n, xs_q **out,
-                            ts_err *err)
+extern "C" int xs_q_combine(enum xs_op op, xs_q *const *subs, size_t n, xs_q **out, ts_err *err)
 {
     *out = nullptr;
     return guard(err, "xs_q_combine", [&] {
@@ -468,8 +468,8 @@ extern "C" int xs_q_scale(const xs_q *q, double factor, xs_q **out, ts_err *err)
     });
 }
 
-extern "C" int xs_q_wildcard(const char *prefix, size_t len, unsigned max_expansion,
-                             xs_q **out, ts_err *err)
+extern "C" int xs_q_wildcard(const char *prefix, size_t len, unsigned max_expansion, xs_q **out,
+                             ts_err *err)
 {
     *out = nullptr;
     return guard(err, "xs_q_wildcard", [&] {
@@ -493,7 +493,8 @@ extern "C" void xs_q_free(xs_q *q)
 // value. Xapian calls spies before collapsing, once per matching document,
 // so a record with many matching sections would otherwise count many times;
 // facet values are per record, so the first document seen speaks for all.
-class RecordFacetSpy : public Xapian::MatchSpy {
+class RecordFacetSpy : public Xapian::MatchSpy
+{
   public:
     RecordFacetSpy(Xapian::valueno key, const xs_facet_spec *specs, size_t n)
         : key_(key), specs_(specs, specs + n), counts_(n)
@@ -560,9 +561,9 @@ static void run_search(xs_db *db, const xs_search_opts *o, xs_hits *h)
         enq.add_matchspy(spy.get());
     }
     size_t want = o->offset + o->limit;
-    Xapian::MSet ms = enq.get_mset(static_cast<Xapian::doccount>(o->offset),
-                                   static_cast<Xapian::doccount>(o->limit),
-                                   static_cast<Xapian::doccount>(std::max(o->check_at_least, want)));
+    Xapian::MSet ms = enq.get_mset(
+        static_cast<Xapian::doccount>(o->offset), static_cast<Xapian::doccount>(o->limit),
+        static_cast<Xapian::doccount>(std::max(o->check_at_least, want)));
     h->estimated = ms.get_matches_estimated();
     h->hits.clear();
     for (auto it = ms.begin(); it != ms.end(); ++it) {

@@ -50,16 +50,16 @@ int xs_termfreq(xs_db *db, const char *term, size_t len, size_t *out, struct ts_
 int xs_spelling(xs_db *db, const char *word, size_t len, char **out, struct ts_err *err);
 /* Value `slot` of every document indexed by `term`, in docid order: *vals is
  * a malloc'd array of malloc'd strings (free each and the array). */
-int xs_term_values(xs_db *db, const char *term, size_t len, unsigned slot, char ***vals,
-                   size_t *n, struct ts_err *err);
+int xs_term_values(xs_db *db, const char *term, size_t len, unsigned slot, char ***vals, size_t *n,
+                   struct ts_err *err);
 
 /* ---- documents ---- */
 
 int xs_doc_new(xs_doc **out, struct ts_err *err);
 void xs_doc_free(xs_doc *doc); /* NULL ok */
 /* Add `term` at position `pos`, raising its wdf by wdf_inc. */
-int xs_doc_add_posting(xs_doc *doc, const char *term, size_t len, unsigned pos,
-                       unsigned wdf_inc, struct ts_err *err);
+int xs_doc_add_posting(xs_doc *doc, const char *term, size_t len, unsigned pos, unsigned wdf_inc,
+                       struct ts_err *err);
 /* Add `term` without a position. */
 int xs_doc_add_term(xs_doc *doc, const char *term, size_t len, unsigned wdf_inc,
                     struct ts_err *err);
@@ -75,8 +75,8 @@ int xs_doc_terms(const xs_doc *doc, char **out, struct ts_err *err);
 enum xs_spell {
     XS_SPELL_NONE,
     XS_SPELL_PREFIX, /* terms under spell_prefix, prefix stripped (e.g. title words) */
-    XS_SPELL_ALL     /* every term that starts with a lower-case letter or a non-ASCII
-                        byte (the unprefixed word terms), plus the prefix's */
+    XS_SPELL_ALL     /* those, plus every term that starts with a lower-case letter or
+                        a non-ASCII byte (the unprefixed word terms) */
 };
 
 struct xs_value {
@@ -92,7 +92,7 @@ struct xs_add_opts {
     const struct xs_value *values;
     size_t n_values;
     enum xs_spell spell;
-    const char *spell_prefix;    /* for XS_SPELL_PREFIX / XS_SPELL_ALL; may be NULL */
+    const char *spell_prefix; /* for XS_SPELL_PREFIX / XS_SPELL_ALL; may be NULL */
 };
 
 /*
@@ -104,7 +104,7 @@ struct xs_add_opts {
 int xs_add(xs_db *db, xs_doc *doc, const struct xs_add_opts *opts, struct ts_err *err);
 /* Delete every document indexed by `term` (none: no error). */
 int xs_delete_term(xs_db *db, const char *term, size_t len, struct ts_err *err);
-/* Delete every document. */
+/* Delete every document and the spelling dictionary. */
 int xs_clear(xs_db *db, struct ts_err *err);
 /* Make the changes since the last commit durable and visible to readers. */
 int xs_commit(xs_db *db, struct ts_err *err);
@@ -140,12 +140,12 @@ struct xs_search_opts {
     const xs_q *query;
     const char *const *filters; /* boolean terms, all required */
     size_t n_filters;
-    int collapse_slot;          /* one hit per value of this slot; -1: none */
+    int collapse_slot; /* one hit per value of this slot; -1: none */
     size_t offset, limit;
-    size_t check_at_least;      /* look at this many documents (facets, estimate) */
+    size_t check_at_least;       /* look at this many documents (facets, estimate) */
     const unsigned *value_slots; /* values copied into each hit */
     size_t n_value_slots;
-    int want_data;               /* copy each hit's document data */
+    int want_data;                      /* copy each hit's document data */
     const struct xs_facet_spec *facets; /* needs collapse_slot >= 0 */
     size_t n_facets;
 };

@@ -8,12 +8,14 @@
  * Documents are built by hand (struct ix_doc) so the test does not depend
  * on the extractors.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "indexer.h"
 #include "t.h"
+#include "ts_buf.h"
 #include "ts_mem.h"
 
 /* ---- building the catalogue ---- */
@@ -30,18 +32,27 @@ struct rec_def {
 };
 
 static const struct rec_def recs[] = {
-    {1, "Cài đặt và quản trị Debian", "vi", "ebook", {"A", "B"},
+    {1,
+     "Cài đặt và quản trị Debian",
+     "vi",
+     "ebook",
+     {"A", "B"},
      {{"Cài đặt gói", "Để cài đặt gói phần mềm trên máy, hãy dùng lệnh apt."},
       {"Gỡ bỏ", "Muốn gỡ gói đã cài thì dùng apt remove."}}},
-    {2, "Đồ dùng học tập", "vi", "ebook", {"A"},
-     {{"Chương 1", "Chiếc bàn học của em rất đẹp."}}},
-    {3, "Tình bạn", "vi", "document", {"B"},
+    {2, "Đồ dùng học tập", "vi", "ebook", {"A"}, {{"Chương 1", "Chiếc bàn học của em rất đẹp."}}},
+    {3,
+     "Tình bạn",
+     "vi",
+     "document",
+     {"B"},
      {{NULL, "Bạn bè luôn giúp đỡ nhau. Đặt niềm tin, cài then cửa."}}},
-    {4, "Địa lý", "vi-VN", "document", {"A"},
-     {{NULL, "Tấm bản đồ thế giới treo trên tường."}}},
-    {5, "Âm nhạc", "vi", "web_page", {"C"},
-     {{NULL, "Ban nhạc chơi rất hay ở Cộng hòa Séc."}}},
-    {6, "Debian administration", "en-US", "ebook", {"C"},
+    {4, "Địa lý", "vi-VN", "document", {"A"}, {{NULL, "Tấm bản đồ thế giới treo trên tường."}}},
+    {5, "Âm nhạc", "vi", "web_page", {"C"}, {{NULL, "Ban nhạc chơi rất hay ở Cộng hòa Séc."}}},
+    {6,
+     "Debian administration",
+     "en-US",
+     "ebook",
+     {"C"},
      {{"Sources", "Edit the sources.list file on the server & run ssh-keygen to create keys."},
       {"Packages", "Install the package with apt and keep the system up to date."}}},
 };
@@ -214,7 +225,8 @@ static void test_exact_ranks_first(void)
 static void test_nfd_query(void)
 {
     struct ix_results *a = search("bàn học");
-    struct ix_results *b = search("ba\xcc\x80n ho\xcc\xa3" "c");
+    struct ix_results *b = search("ba\xcc\x80n ho\xcc\xa3"
+                                  "c");
 
     T_REQUIRE(a && b);
     T_EQ_INT(a->n_hits, b->n_hits);
@@ -241,8 +253,12 @@ static void test_phrase(void)
     struct ix_results *loose = search("cai dat");
     struct ix_results *phrase = search("\"cai dat\"");
     struct ix_results *reversed = search("\"dat cai\"");
+    /* heading "Cài đặt gói" then text "Để cài ...": fields do not touch */
+    struct ix_results *across = search("\"goi de\"");
 
-    T_REQUIRE(loose && phrase && reversed);
+    T_REQUIRE(loose && phrase && reversed && across);
+    T_EQ_INT(across->n_hits, 0);
+    ix_results_free(across);
     T_CHECK(has_hit(loose, 1) && has_hit(loose, 3)); /* record 3: "Đặt ... cài" */
     T_CHECK(has_hit(phrase, 1));
     T_CHECK(!has_hit(phrase, 3));
@@ -338,6 +354,73 @@ static void test_snippet_escaping(void)
     indexer_close(ix);
 }
 
+static int valid_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p) {
+        int n = -1;
+
+        if (*p < 0x80)
+            n = 0;
+        else if ((*p & 0xE0) == 0xC0)
+            n = 1;
+        else if ((*p & 0xF0) == 0xE0)
+            n = 2;
+        else if ((*p & 0xF8) == 0xF0)
+            n = 3;
+
+        if (n < 0)
+            return 0;
+        p++;
+        for (int i = 0; i < n; i++, p++)
+            if ((*p & 0xC0) != 0x80)
+                return 0;
+    }
+    return 1;
+}
+
+/* A long section: every window size gives valid UTF-8 around the match. */
+static void test_snippet_windows(void)
+{
+    struct ts_err err;
+    struct ts_buf text;
+    struct rec_def long_rec = {9, "Dài", "vi", "ebook", {"A"}, {{NULL, NULL}}};
+    struct ix_query q = {0};
+    indexer *w = NULL;
+    const char *d = t_tmpdir();
+
+    ts_buf_init(&text, 0);
+    for (int i = 0; i < 400; i++)
+        (void)ts_buf_add(&text, "chữ lấp đầy ");
+    (void)ts_buf_add(&text, "tường lửa bảo vệ ");
+    for (int i = 0; i < 400; i++)
+        (void)ts_buf_add(&text, "chữ lấp đầy ");
+    long_rec.secs[0].text = ts_buf_str(&text);
+    T_REQUIRE(T_OK(indexer_open_writer(d, &w, &err), &err));
+    T_OK(put_rec(w, &long_rec, &err), &err);
+    q.text = "tuong lua";
+    q.hi_start = "[";
+    q.hi_end = "]";
+    for (size_t n = 1; n <= 120; n += 7) {
+        struct ix_results *r = NULL;
+
+        q.snippet_chars = n;
+        if (!T_OK(indexer_search(w, &q, &r, &err), &err) || !T_CHECK(r->n_hits == 1)) {
+            ix_results_free(r);
+            break;
+        }
+        T_CHECK(valid_utf8(r->hits[0].snippet));
+        T_CHECK(strstr(r->hits[0].snippet, "[tường]") != NULL);
+        T_CHECK(strncmp(r->hits[0].snippet, "\xE2\x80\xA6", 3) == 0);
+        T_CHECK(strstr(r->hits[0].snippet, "  ") == NULL);
+        T_CHECK(strlen(r->hits[0].snippet) < 3 * n + 64);
+        ix_results_free(r);
+    }
+    indexer_close(w);
+    ts_buf_free(&text);
+}
+
 static void test_metadata_hit(void)
 {
     struct ix_results *r = search("nguyen van an");
@@ -352,14 +435,49 @@ static void test_metadata_hit(void)
 
 static void test_did_you_mean(void)
 {
-    struct ix_results *r = search("phầm mềm");
-    struct ix_results *ok = search("phần mềm");
+    /* The dictionary holds title and heading words. */
+    struct ix_results *r = search("quảm trị debian");
+    struct ix_results *ok = search("quản trị debian");
 
-    T_REQUIRE(r && ok);
-    T_EQ_STR(r->did_you_mean, "phần mềm");
+    /* ... and the words with marks of section text. */
+    struct ix_results *body = search("phầm mềm");
+    /* Nothing to offer for a word nobody wrote. */
+    struct ix_results *none = search("xyzzyq");
+
+    T_REQUIRE(r && ok && body && none);
+    T_EQ_STR(r->did_you_mean, "quản trị debian");
     T_CHECK(ok->did_you_mean == NULL);
+    T_EQ_STR(body->did_you_mean, "phần mềm");
+    T_CHECK(none->did_you_mean == NULL);
+    T_EQ_INT(none->n_hits, 0);
     ix_results_free(r);
     ix_results_free(ok);
+    ix_results_free(body);
+    ix_results_free(none);
+}
+
+static void test_paging(void)
+{
+    struct ts_err err;
+    struct ix_query q = {0};
+    struct ix_results *all = NULL, *page = NULL;
+    indexer *ix = NULL;
+
+    build();
+    T_REQUIRE(T_OK(indexer_open_reader(dir, &ix, &err), &err));
+    q.text = "ban";
+    T_OK(indexer_search(ix, &q, &all, &err), &err);
+    q.offset = 1;
+    q.limit = 2;
+    T_OK(indexer_search(ix, &q, &page, &err), &err);
+    if (T_CHECK(all && page && all->n_hits == 4 && page->n_hits == 2)) {
+        T_EQ_INT(page->hits[0].record_id, all->hits[1].record_id);
+        T_EQ_INT(page->hits[1].record_id, all->hits[2].record_id);
+        T_EQ_INT(page->total, 4);
+    }
+    ix_results_free(all);
+    ix_results_free(page);
+    indexer_close(ix);
 }
 
 static void test_empty_query(void)
@@ -505,6 +623,110 @@ static void test_uncommitted_invisible(void)
     indexer_close(rd);
 }
 
+static void test_reader_sees_commits(void)
+{
+    struct ts_err err;
+    indexer *w = NULL, *rd = NULL;
+    struct ix_query q = {0};
+    struct ix_results *r = NULL;
+    const char *d = t_tmpdir();
+
+    T_REQUIRE(T_OK(indexer_open_writer(d, &w, &err), &err));
+    T_OK(put_rec(w, &recs[0], &err), &err);
+    T_OK(indexer_commit(w, &err), &err);
+    T_REQUIRE(T_OK(indexer_open_reader(d, &rd, &err), &err));
+    q.text = "ban";
+    if (T_OK(indexer_search(rd, &q, &r, &err), &err))
+        T_EQ_INT(r->n_hits, 0);
+    ix_results_free(r);
+    r = NULL;
+    T_OK(put_rec(w, &recs[1], &err), &err);
+    T_OK(indexer_commit(w, &err), &err);
+    if (T_OK(indexer_search(rd, &q, &r, &err), &err)) /* same reader, reopened */
+        T_EQ_INT(r->n_hits, 1);
+    ix_results_free(r);
+    indexer_close(rd);
+    indexer_close(w);
+}
+
+/* ix_prepare in two threads at once, as the import pipeline does. */
+struct prep_job {
+    const struct rec_def *def;
+    struct ix_prepared *p;
+    int rc;
+};
+
+static void *prep_thread(void *arg)
+{
+    struct prep_job *j = arg;
+    struct ts_err err;
+
+    for (int k = 0; k < 20; k++) {
+        struct ix_doc *d = doc_of(j->def);
+
+        ix_prepared_free(j->p);
+        j->p = NULL;
+        j->rc = ix_prepare(d, &j->p, &err);
+        doc_free(d);
+        if (j->rc)
+            break;
+    }
+    return NULL;
+}
+
+static void test_prepare_threads(void)
+{
+    struct ts_err err;
+    struct prep_job jobs[2] = {{&recs[0], NULL, 0}, {&recs[5], NULL, 0}};
+    pthread_t th[2];
+    indexer *w = NULL;
+    const char *d = t_tmpdir();
+
+    for (int i = 0; i < 2; i++)
+        T_REQUIRE(pthread_create(&th[i], NULL, prep_thread, &jobs[i]) == 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    T_EQ_INT(jobs[0].rc, TS_OK);
+    T_EQ_INT(jobs[1].rc, TS_OK);
+    if (T_OK(indexer_open_writer(d, &w, &err), &err)) {
+        struct ix_record a = {.id = 1, .title = "a"}, b = {.id = 6, .title = "b"};
+
+        T_OK(indexer_put(w, &a, jobs[0].p, &err), &err);
+        T_OK(indexer_put(w, &b, jobs[1].p, &err), &err);
+        T_EQ_INT(indexer_doc_count(w), 2 + 2 + 2);
+        indexer_close(w);
+    }
+    ix_prepared_free(jobs[0].p);
+    ix_prepared_free(jobs[1].p);
+}
+
+static void test_clear_spelling(void)
+{
+    struct ts_err err;
+    indexer *w = NULL;
+    struct ix_query q = {0};
+    struct ix_results *r = NULL;
+    /* "debian" only in body text: unmarked, so not a dictionary word */
+    struct rec_def body = {8, "Sách", "vi", "ebook", {"A"}, {{NULL, "cài debian"}}};
+    const char *d = t_tmpdir();
+
+    T_REQUIRE(T_OK(indexer_open_writer(d, &w, &err), &err));
+    T_OK(put_rec(w, &recs[5], &err), &err); /* title "Debian administration" */
+    T_OK(indexer_commit(w, &err), &err);
+    q.text = "debain";
+    if (T_OK(indexer_search(w, &q, &r, &err), &err))
+        T_EQ_STR(r->did_you_mean, "debian");
+    ix_results_free(r);
+    r = NULL;
+    T_OK(indexer_clear(w, &err), &err);
+    T_OK(put_rec(w, &body, &err), &err);
+    T_OK(indexer_commit(w, &err), &err);
+    if (T_OK(indexer_search(w, &q, &r, &err), &err)) /* the title's words went too */
+        T_CHECK(r->did_you_mean == NULL);
+    ix_results_free(r);
+    indexer_close(w);
+}
+
 static void test_writer_lock(void)
 {
     struct ts_err err;
@@ -543,13 +765,18 @@ int main(int argc, char **argv)
         {"facets_count_records", test_facets_count_records},
         {"filters", test_filters},
         {"snippet_escaping", test_snippet_escaping},
+        {"snippet_windows", test_snippet_windows},
         {"metadata_hit", test_metadata_hit},
         {"did_you_mean", test_did_you_mean},
         {"empty_query", test_empty_query},
+        {"paging", test_paging},
         {"suggest", test_suggest},
         {"put_idempotent_and_delete", test_put_idempotent_and_delete},
         {"same_prepared_twice", test_same_prepared_twice},
         {"uncommitted_invisible", test_uncommitted_invisible},
+        {"reader_sees_commits", test_reader_sees_commits},
+        {"prepare_threads", test_prepare_threads},
+        {"clear_spelling", test_clear_spelling},
         {"writer_lock", test_writer_lock},
         {"reader_missing", test_reader_missing},
         {0},

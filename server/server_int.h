@@ -1,0 +1,44 @@
+/*
+ * server/server_int.h - module-private: the state every handler can reach
+ * (configuration, assets, strings) and the per-thread database handles.
+ *
+ * Worker handles: libmicrohttpd runs our callbacks on its pool threads. Each
+ * thread lazily opens one read-only catalogue connection and one index reader
+ * (sqlite and Xapian handles are one-thread objects) and keeps them in
+ * thread-local storage. They are also registered in a list under a mutex so
+ * that server_close() can close them after MHD_stop_daemon has joined the
+ * threads.
+ */
+#ifndef TS_SERVER_INT_H
+#define TS_SERVER_INT_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "assets.h"
+#include "catalog.h"
+#include "i18n.h"
+#include "indexer.h"
+#include "server.h"
+
+struct worker; /* worker.c */
+
+struct server_ctx {
+    struct server_config cfg;
+    char catalog_path[1100];
+    char index_dir[1100];
+    uint64_t generation; /* distinguishes servers started one after another in one process */
+    struct assets *assets;
+    struct i18n *strings[I18N_N_LANGS];
+    pthread_mutex_t workers_lock;
+    struct worker *workers;
+};
+
+/* The calling thread's catalogue / index reader, opened on first use.
+ * Borrowed: valid until server_close(). TS_EDB, TS_ENOTFOUND (no index yet). */
+int worker_catalog(struct server_ctx *s, catalog **out, struct ts_err *err);
+int worker_indexer(struct server_ctx *s, indexer **out, struct ts_err *err);
+/* Close every worker's handles; call only after the daemon's threads are gone. */
+void workers_close(struct server_ctx *s);
+
+#endif

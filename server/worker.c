@@ -1,0 +1,74 @@
+/*
+ * server/worker.c - per-thread catalogue and index handles (see server_int.h).
+ *
+ * The thread-local pointer is trusted only while its generation matches the
+ * server's: a test process starts and stops several servers, and a pointer
+ * left over from a closed one must never be followed. The generation is kept
+ * in its own thread-local so checking it never touches freed memory.
+ */
+#include <stdlib.h>
+
+#include "server_int.h"
+#include "ts_mem.h"
+
+struct worker {
+    catalog *cat;
+    indexer *ix;
+    struct worker *next;
+};
+
+static _Thread_local struct worker *tl_worker;
+static _Thread_local uint64_t tl_generation;
+
+static struct worker *this_worker(struct server_ctx *s)
+{
+    if (tl_worker && tl_generation == s->generation)
+        return tl_worker;
+    tl_worker = ts_xcalloc(1, sizeof *tl_worker);
+    tl_generation = s->generation;
+    pthread_mutex_lock(&s->workers_lock);
+    tl_worker->next = s->workers;
+    s->workers = tl_worker;
+    pthread_mutex_unlock(&s->workers_lock);
+    return tl_worker;
+}
+
+int worker_catalog(struct server_ctx *s, catalog **out, struct ts_err *err)
+{
+    struct worker *w = this_worker(s);
+    int rc;
+
+    *out = NULL;
+    if (!w->cat && (rc = catalog_open_readonly(s->catalog_path, &w->cat, err)))
+        return rc;
+    *out = w->cat;
+    return TS_OK;
+}
+
+int worker_indexer(struct server_ctx *s, indexer **out, struct ts_err *err)
+{
+    struct worker *w = this_worker(s);
+    int rc;
+
+    *out = NULL;
+    /* a failed open (no index yet) is retried on the next request */
+    if (!w->ix && (rc = indexer_open_reader(s->index_dir, &w->ix, err)))
+        return rc;
+    *out = w->ix;
+    return TS_OK;
+}
+
+void workers_close(struct server_ctx *s)
+{
+    struct worker *w, *next;
+
+    pthread_mutex_lock(&s->workers_lock);
+    for (w = s->workers; w; w = next) {
+        next = w->next;
+        catalog_close(w->cat);
+        indexer_close(w->ix);
+        free(w);
+    }
+    s->workers = NULL;
+    pthread_mutex_unlock(&s->workers_lock);
+}
