@@ -25,15 +25,15 @@ static void library_row(sqlite3_stmt *st, struct cat_library_stat *s)
     s->n_records = sqlite3_column_int64(st, 4);
 }
 
-#define LIBRARY_COLS                                                                               \
-    "SELECT l.id, l.code, l.name, l.kind,"                                                         \
-    " (SELECT COUNT(DISTINCT f.record_id) FROM file_holding h JOIN file f ON f.id = h.file_id"     \
-    "  WHERE h.library_id = l.id) FROM library l"
-
 int catalog_browse_libraries(catalog *cat, struct cat_library_stat **out, size_t *n,
                              struct ts_err *err)
 {
-    static const char sql[] = LIBRARY_COLS " ORDER BY l.kind, l.code";
+    /* one grouped pass over the holdings, not one count per library */
+    static const char sql[] =
+        "SELECT l.id, l.code, l.name, l.kind, COALESCE(c.n, 0) FROM library l LEFT JOIN"
+        " (SELECT h.library_id AS lid, COUNT(DISTINCT f.record_id) AS n FROM file_holding h"
+        "  JOIN file f ON f.id = h.file_id GROUP BY h.library_id) c ON c.lid = l.id"
+        " ORDER BY l.kind, l.code";
     sqlite3_stmt *st = cat_stmt(cat, sql, err);
     struct cat_library_stat *v = NULL;
     size_t count = 0;
@@ -60,7 +60,10 @@ int catalog_browse_libraries(catalog *cat, struct cat_library_stat **out, size_t
 int catalog_browse_library(catalog *cat, const char *code, struct cat_library_stat *out,
                            struct ts_err *err)
 {
-    static const char sql[] = LIBRARY_COLS " WHERE l.code = ?1";
+    static const char sql[] =
+        "SELECT l.id, l.code, l.name, l.kind,"
+        " (SELECT COUNT(DISTINCT f.record_id) FROM file_holding h JOIN file f ON f.id = h.file_id"
+        "  WHERE h.library_id = l.id) FROM library l WHERE l.code = ?1";
     sqlite3_stmt *st = cat_stmt(cat, sql, err);
     int src;
 

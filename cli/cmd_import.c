@@ -19,6 +19,22 @@ struct ctx {
     int quiet;
 };
 
+static void on_record(const char *origin, const char *outcome, int64_t record_id,
+                      const char *title, const char *matched_by, void *arg)
+{
+    (void)arg;
+    if (strcmp(outcome, "rejected") == 0)
+        printf("reject\t%s\t%s\n", origin, title ? title : "");
+    else if (strcmp(outcome, "created") == 0)
+        printf("create\t%s\t%s\n", origin, title ? title : "");
+    else
+        printf("%s\t%s\t%s\t-> record %lld (%s)\n",
+               strcmp(outcome, "merged") == 0    ? "merge"
+               : strcmp(outcome, "updated") == 0 ? "update"
+                                                 : "same",
+               origin, title ? title : "", (long long)record_id, matched_by ? matched_by : "");
+}
+
 static void on_progress(const struct import_progress *p, void *arg)
 {
     struct ctx *c = arg;
@@ -36,6 +52,9 @@ static void on_error(const char *path, const struct ts_err *why, void *arg)
 }
 
 static size_t max_file_mb, batch_files;
+static int dry_run, format = IMPORT_AUTO;
+static const char *maps[64];
+static size_t n_maps;
 
 static int parse_common(struct cli *c, const char **library, int *workers, int *quiet,
                         int need_path, const char *usage)
@@ -45,6 +64,9 @@ static int parse_common(struct cli *c, const char **library, int *workers, int *
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"max-file-mb", required_argument, NULL, 'm'},
                                          {"batch", required_argument, NULL, 'b'},
+                                         {"format", required_argument, NULL, 'F'},
+                                         {"map", required_argument, NULL, 'M'},
+                                         {"dry-run", no_argument, NULL, 'n'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0}};
     struct ts_err err;
@@ -77,6 +99,20 @@ static int parse_common(struct cli *c, const char **library, int *workers, int *
             }
             batch_files = (size_t)v;
             break;
+        case 'F':
+            if ((format = import_format_parse(optarg)) < 0) {
+                fprintf(stderr, "tusach: --format must be auto, files, csv, marc or dc\n");
+                return CLI_USAGE;
+            }
+            break;
+        case 'M':
+            if (n_maps == sizeof maps / sizeof maps[0] || !strchr(optarg, '=')) {
+                fprintf(stderr, "tusach: --map takes HEADER=FIELD (at most 64)\n");
+                return CLI_USAGE;
+            }
+            maps[n_maps++] = optarg;
+            break;
+        case 'n': dry_run = 1; break;
         case 'h': printf("%s", usage); return -1;
         default: fprintf(stderr, "%s", usage); return CLI_USAGE;
         }
@@ -95,6 +131,11 @@ int cmd_import(struct cli *c)
         "                                [--max-file-mb N] [--batch N]\n"
         "--max-file-mb: largest file or archive member read (default 512)\n"
         "--batch: files per catalogue+index commit (default 200)\n"
+        "Metadata files are recognised by name and content (--format to force):\n"
+        "  CSV/TSV spreadsheets (Vietnamese or English headers; --map 'Header=field'),\n"
+        "  MARC21 (ISO 2709, MARC-8 or UTF-8) and MARCXML, Dublin Core / OAI-PMH XML.\n"
+        "  Each record is matched (source id, ISBN, ISSN/LCCN/OCLC, title+author+year)\n"
+        "  and created, merged or updated. --dry-run prints what would happen.\n"
         "PATH: a folder (walked recursively), a file, or an archive (zip, tar, tar.gz).\n"
         "Supported: EPUB, PDF, HTML/XHTML, text, Markdown, IMS CP/Common Cartridge, SCORM, H5P.\n"
         "Re-running the same import adds nothing; an interrupted import is finished by\n"
@@ -114,6 +155,12 @@ int cmd_import(struct cli *c)
     o.library = library;
     o.max_file_bytes = max_file_mb << 20;
     o.commit_every = batch_files;
+    o.format = (enum import_format)format;
+    o.csv_map = maps;
+    o.n_csv_map = n_maps;
+    o.dry_run = dry_run;
+    if (dry_run)
+        o.on_record = on_record;
     o.n_workers = workers;
     o.progress = on_progress;
     o.on_error = on_error;
@@ -122,6 +169,14 @@ int cmd_import(struct cli *c)
     progress_end(&ctx.prog);
     if (rc)
         return cli_fail(&err);
+    if (s.metadata) {
+        printf("%s %lld: created %zu, merged %zu, updated %zu, unchanged %zu, rejected %zu;"
+               " copies added %zu, refused %zu; possible duplicates %zu; %.1f s\n",
+               dry_run ? "dry run (nothing saved), batch" : "batch", (long long)s.batch_id,
+               s.created, s.merged, s.updated, s.unchanged, s.rejected, s.items_added,
+               s.items_refused, s.possible_duplicates, s.seconds);
+        return s.rejected || s.items_refused ? CLI_PARTIAL : CLI_OK;
+    }
     printf("batch %lld: imported %zu, unchanged %zu, failed %zu, skipped %zu (not e-books), "
            "%.1f MB in %.1f s\n",
            (long long)s.batch_id, s.imported, s.unchanged, s.failed, s.skipped,

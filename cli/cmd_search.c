@@ -31,7 +31,7 @@ static void tsv_field(const char *s)
 static json_t *facets_json(const struct ix_results *r)
 {
     json_t *all = json_object();
-    for (int f = 0; f < 3; f++) {
+    for (int f = 0; f < IX_FACETS_MAX; f++) {
         json_t *o = json_object();
         if (!r->facets[f].name)
             continue;
@@ -62,12 +62,16 @@ int cmd_search(struct cli *c)
 {
     static const char usage[] =
         "usage: tusach [--data DIR] search QUERY [--library CODE] [--lang L] [--type T]\n"
+        "                                  [--available-at CODE] [--year YYYY]\n"
         "                                  [--limit N] [--offset N] [--format text|json|tsv]\n"
+        "--library: has a copy or a file at CODE; --available-at: a copy is on the shelf there now\n"
         "Vietnamese with or without diacritics; \"quoted phrases\" match as a unit.\n";
     static const struct option opts[] = {
         {"library", required_argument, NULL, 'l'}, {"lang", required_argument, NULL, 'L'},
         {"type", required_argument, NULL, 't'},    {"limit", required_argument, NULL, 'n'},
         {"offset", required_argument, NULL, 'o'},  {"format", required_argument, NULL, 'f'},
+        {"available-at", required_argument, NULL, 'A'},
+        {"year", required_argument, NULL, 'Y'},
         {"help", no_argument, NULL, 'h'},          {0}};
     struct ix_query q = {0};
     struct ix_results *r = NULL;
@@ -85,6 +89,8 @@ int cmd_search(struct cli *c)
         case 'l': q.library = optarg; break;
         case 'L': q.language = optarg; break;
         case 't': q.type = optarg; break;
+        case 'A': q.available_at = optarg; break;
+        case 'Y': q.year = optarg; break;
         case 'n':
         case 'o':
             if (ts_parse_i64(optarg, &v, &err) || v < 0 || v > 10000) {
@@ -226,7 +232,7 @@ int cmd_search(struct cli *c)
         putchar('\n');
         cat_record_free(rec);
     }
-    for (int f = 0; f < 3; f++) {
+    for (int f = 0; f < IX_FACETS_MAX; f++) {
         if (!r->facets[f].name || !r->facets[f].n_values)
             continue;
         printf("%s:", r->facets[f].name);

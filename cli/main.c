@@ -24,6 +24,7 @@ static const struct {
     {"batch", cmd_batch, "show an import batch and its error report"},
     {"record", cmd_record, "show | edit | merge records; list possible duplicates"},
     {"item", cmd_item, "add | show | move | withdraw physical copies"},
+    {"serve", cmd_serve, "run the web server"},
 };
 
 static void usage(FILE *f)

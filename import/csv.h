@@ -29,13 +29,15 @@
  * - Quoting is RFC 4180: quoted fields may hold delimiters, newlines and
  *   doubled quotes. A quote inside an unquoted field, or text after a
  *   closing quote, is kept as a literal character (spreadsheets do write
- *   such files). A quote never closed before the end of the file, or a
- *   multi-line quoted field after which the row has more cells than the
- *   header, is an "unbalanced quote": that row is reported and reading
- *   resumes at the physical line after the one where the row started.
+ *   such files). An "unbalanced quote" is a quote never closed before the
+ *   end of the file, or a quoted cell spanning lines whose closing quote is
+ *   followed by more text or after which the row has more cells than the
+ *   header (it paired with a quote rows later): the row is reported and
+ *   reading resumes at the physical line after the one where it started.
  * - Rows skipped and reported: unbalanced quote; a NUL character; a cell
  *   longer than CSV_MAX_FIELD bytes; more than CSV_MAX_COLUMNS cells; a row
- *   with values but no title. Blank rows are skipped silently.
+ *   with values but no title. Rows with nothing in any recognised column
+ *   (blank, or only an "STT" number) are skipped silently.
  * - Consecutive rows describing the same record (same non-empty id cell,
  *   or, without an id column, identical cells in every record-level column)
  *   are one record with several copies: that is how export_csv_write writes

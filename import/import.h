@@ -63,6 +63,7 @@ struct import_summary {
     uint64_t bytes;
     double seconds;
     /* metadata imports */
+    int metadata; /* set by metadata imports: the counts below apply */
     size_t created, merged, updated, rejected, items_added, items_refused, possible_duplicates;
 };
 

@@ -34,6 +34,8 @@ int import_put_record(catalog *cat, indexer *ix, int64_t id, const struct ix_pre
     rec.identifiers = r->identifiers;
     rec.libraries = (const char *const *)r->libraries;
     rec.n_libraries = r->n_libraries;
+    rec.available = (const char *const *)r->available;
+    rec.n_available = r->n_available;
     if (r->year)
         snprintf(year, sizeof year, "%lld", (long long)r->year);
     rec.year = year[0] ? year : NULL;

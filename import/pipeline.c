@@ -119,6 +119,17 @@ static const char *title_from_name(const char *name, char *buf, size_t cap)
     return buf;
 }
 
+/* The prepared documents hold what the index needs; the extracted text is
+ * not needed again, and a batch of big PDFs would otherwise hold it twice. */
+static void drop_section_text(struct ix_doc *d)
+{
+    for (size_t i = 0; i < d->n_sections; i++) {
+        free(d->sections[i].text);
+        d->sections[i].text = NULL;
+        d->sections[i].text_len = 0;
+    }
+}
+
 /* Worker: turn one job into a result. Never fails as a whole: a bad file
  * becomes JOB_FAILED with the reason. */
 static void work(struct pipe *p, catalog **rocat, struct job *j)
@@ -145,6 +156,8 @@ static void work(struct pipe *p, catalog **rocat, struct job *j)
             rc = ix_extract(r->file_name, j->bytes, j->len, &p->lim, &j->doc, &j->err);
         if (rc == TS_OK)
             rc = ix_prepare(j->doc, &j->prep, &j->err);
+        if (rc == TS_OK)
+            drop_section_text(j->doc);
         if (rc != TS_OK)
             ts_log(TS_LOG_WARN, "reindex", "record %lld: %s", (long long)j->record_id, j->err.msg);
         cat_record_free(r);
@@ -172,6 +185,7 @@ static void work(struct pipe *p, catalog **rocat, struct job *j)
         j->state = JOB_FAILED;
         return;
     }
+    drop_section_text(j->doc);
     j->state = JOB_NEW;
 }
 

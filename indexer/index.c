@@ -186,7 +186,7 @@ int ix_prepare(const struct ix_doc *doc, struct ix_prepared **out, struct ts_err
 struct rec_terms {
     char **terms;
     size_t n_terms, cap;
-    struct xs_value values[5];
+    struct xs_value values[6];
     char id[24];
     char lang[16];
     struct ts_buf libs;
@@ -237,6 +237,11 @@ static void rt_build(struct rec_terms *rt, const struct ix_record *rec)
         rt_add(rt, IX_P_LANG, rt->lang, lang_len);
     if (rec->resource_type && *rec->resource_type)
         rt_add(rt, IX_P_TYPE, rec->resource_type, strlen(rec->resource_type));
+    for (size_t i = 0; i < rec->n_available; i++)
+        if (rec->available[i] && *rec->available[i])
+            rt_add(rt, IX_P_AVAILABLE, rec->available[i], strlen(rec->available[i]));
+    if (rec->year && *rec->year)
+        rt_add(rt, IX_P_YEAR, rec->year, strlen(rec->year));
     rt->values[0] = (struct xs_value){IX_SLOT_RECORD, rt->id, strlen(rt->id)};
     rt->values[1] = (struct xs_value){IX_SLOT_LANGUAGE, rt->lang, lang_len};
     rt->values[2] = (struct xs_value){IX_SLOT_TYPE, rec->resource_type ? rec->resource_type : "",
@@ -244,6 +249,8 @@ static void rt_build(struct rec_terms *rt, const struct ix_record *rec)
     rt->values[3] = (struct xs_value){IX_SLOT_LIBRARIES, ts_buf_str(&rt->libs), rt->libs.len};
     rt->values[4] = (struct xs_value){IX_SLOT_TITLE, rec->title ? rec->title : "",
                                       rec->title ? strlen(rec->title) : 0};
+    rt->values[5] = (struct xs_value){IX_SLOT_YEAR, rec->year ? rec->year : "",
+                                      rec->year ? strlen(rec->year) : 0};
 }
 
 /* Drop empty values (Xapian stores none for them anyway). */
@@ -251,7 +258,7 @@ static size_t rt_values(const struct rec_terms *rt, struct xs_value *out)
 {
     size_t n = 0;
 
-    for (size_t i = 0; i < 5; i++)
+    for (size_t i = 0; i < 6; i++)
         if (rt->values[i].len)
             out[n++] = rt->values[i];
     return n;
@@ -283,7 +290,7 @@ static int put_head(indexer *ix, const struct ix_record *rec, struct rec_terms *
 {
     struct an_state st;
     struct ts_buf text;
-    struct xs_value vals[5];
+    struct xs_value vals[6];
     struct xs_add_opts opts;
     xs_doc *doc = NULL;
     char *nfc = NULL;
@@ -330,7 +337,7 @@ out:
 static int put_sections(indexer *ix, const struct ix_prepared *prep, struct rec_terms *rt,
                         struct ts_err *err)
 {
-    struct xs_value vals[5];
+    struct xs_value vals[6];
     size_t n_vals = rt_values(rt, vals);
     size_t base = rt->n_terms;
     int rc = TS_OK;

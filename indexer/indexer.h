@@ -40,6 +40,8 @@ struct ix_record {
     const char *identifiers;   /* " "-joined, ISBNs as digits */
     const char *const *libraries; /* library codes holding it */
     size_t n_libraries;
+    const char *const *available; /* library codes where a copy is available now */
+    size_t n_available;
 };
 
 /* Open the index in `dir` (created if missing) for writing: one writer per
@@ -78,6 +80,8 @@ struct ix_query {
     const char *library;   /* library code filter or NULL */
     const char *language;  /* "vi", "en" ... or NULL (matches the primary subtag) */
     const char *type;      /* resource type or NULL */
+    const char *available_at; /* library code: only records with a copy available there now */
+    const char *year;      /* publication year or NULL */
     size_t offset, limit;  /* limit 0 -> 10 */
     const char *hi_start, *hi_end; /* highlight markers around matched words */
     int escape_html;       /* snippet text escaped for HTML (markers inserted raw) */
@@ -92,6 +96,8 @@ struct ix_hit {
     char *section_path;
     char *snippet;
 };
+
+#define IX_FACETS_MAX 4 /* language, type, library, year */
 
 struct ix_facet_count {
     char *value;
@@ -108,7 +114,7 @@ struct ix_results {
     size_t total;        /* estimated number of matching records */
     struct ix_hit *hits;
     size_t n_hits;
-    struct ix_facet facets[3];
+    struct ix_facet facets[IX_FACETS_MAX];
     char *did_you_mean;  /* NULL when the query looks fine */
 };
 

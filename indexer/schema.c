@@ -34,6 +34,7 @@ const struct ix_facet_def ix_facets[IX_N_FACETS] = {
     {"language", IX_SLOT_LANGUAGE, 0},
     {"type", IX_SLOT_TYPE, 0},
     {"library", IX_SLOT_LIBRARIES, IX_LIST_SEP},
+    {"year", IX_SLOT_YEAR, 0},
 };
 
 #define XAPIAN_TERM_MAX 245

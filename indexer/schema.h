@@ -31,6 +31,7 @@
 #define IX_P_TYPE "XTYPE"     /* resource type */
 #define IX_P_YEAR "XY"        /* publication year */
 #define IX_TERM_HEAD "XHEAD"  /* marks head documents */
+#define IX_P_AVAILABLE "XAV"  /* library code where a copy is available now */
 
 /* Value slots (all documents of a record carry the same values). */
 enum ix_slot {
@@ -38,7 +39,8 @@ enum ix_slot {
     IX_SLOT_LANGUAGE = 1,  /* primary subtag, lower case: facet */
     IX_SLOT_TYPE = 2,      /* resource type: facet */
     IX_SLOT_LIBRARIES = 3, /* library codes joined by IX_LIST_SEP: facet */
-    IX_SLOT_TITLE = 4      /* record title, so hits need no catalogue lookup */
+    IX_SLOT_TITLE = 4,     /* record title, so hits need no catalogue lookup */
+    IX_SLOT_YEAR = 5       /* publication year: facet */
 };
 #define IX_LIST_SEP '\x1f'
 
@@ -84,7 +86,7 @@ struct ix_facet_def {
     unsigned slot;
     char sep;
 };
-#define IX_N_FACETS 3
+#define IX_N_FACETS 4
 extern const struct ix_facet_def ix_facets[IX_N_FACETS];
 
 /*

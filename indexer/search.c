@@ -277,7 +277,7 @@ static xs_q *q_build(struct qpool *p, const struct qparse *qp, enum xs_op op)
 /* ---- filters ---- */
 
 struct filters {
-    char *terms[3];
+    char *terms[5];
     size_t n;
 };
 
@@ -304,6 +304,10 @@ static void filters_build(struct filters *f, const struct ix_query *q)
         filters_add(f, IX_P_LANG, lang, n);
     if (q->type && *q->type)
         filters_add(f, IX_P_TYPE, q->type, strlen(q->type));
+    if (q->available_at && *q->available_at)
+        filters_add(f, IX_P_AVAILABLE, q->available_at, strlen(q->available_at));
+    if (q->year && *q->year)
+        filters_add(f, IX_P_YEAR, q->year, strlen(q->year));
 }
 
 static void filters_free(struct filters *f)

@@ -163,6 +163,8 @@ extern "C" int xs_doc_count(xs_db *db, size_t *out, ts_err *err)
 {
     *out = 0;
     return guard(err, "xs_doc_count", [&] {
+        if (!db->writer)
+            db->db.reopen(); // the latest commit, as for a search
         return with_reopen(db, [&] {
             *out = db->db.get_doccount();
             return static_cast<int>(TS_OK);
@@ -204,6 +206,8 @@ extern "C" int xs_term_values(xs_db *db, const char *term, size_t len, unsigned 
     return guard(err, "xs_term_values", [&] {
         std::string t(term, len);
         std::vector<std::string> got;
+        if (!db->writer)
+            db->db.reopen();
         with_reopen(db, [&] {
             got.clear();
             for (auto it = db->db.postlist_begin(t); it != db->db.postlist_end(t); ++it)

@@ -41,14 +41,16 @@ int xs_open_writer(const char *dir, xs_db **out, struct ts_err *err);
 int xs_open_reader(const char *dir, xs_db **out, struct ts_err *err);
 void xs_close(xs_db *db); /* NULL ok */
 
-/* Number of documents (a writer counts its uncommitted changes). */
+/* Number of documents (a reader reopens to the latest commit first; a writer
+ * counts its uncommitted changes). */
 int xs_doc_count(xs_db *db, size_t *out, struct ts_err *err);
 /* Number of documents indexed by `term`. */
 int xs_termfreq(xs_db *db, const char *term, size_t len, size_t *out, struct ts_err *err);
 /* Best spelling correction of `word` from the spelling dictionary (edit
  * distance <= 2), *out malloc'd (free()) or NULL when there is none. */
 int xs_spelling(xs_db *db, const char *word, size_t len, char **out, struct ts_err *err);
-/* Value `slot` of every document indexed by `term`, in docid order: *vals is
+/* Value `slot` of every document indexed by `term`, in docid order (readers
+ * reopen first): *vals is
  * a malloc'd array of malloc'd strings (free each and the array). */
 int xs_term_values(xs_db *db, const char *term, size_t len, unsigned slot, char ***vals, size_t *n,
                    struct ts_err *err);

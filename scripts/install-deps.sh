@@ -11,7 +11,7 @@ BUILD_PKGS=(build-essential cmake pkg-config git ca-certificates
   libjansson-dev libsodium-dev libpoppler-glib-dev libyaz-dev libutf8proc-dev
   libcurl4-openssl-dev zlib1g-dev librecode-dev)
 TOOL_PKGS=(sqlite3 zip unzip file python3 clang-format yaz
-  xapian-omega recoll pandoc man-db groff-base libclang-rt-14-dev)
+  xapian-omega recoll pandoc man-db groff-base libclang-rt-14-dev docker-compose systemd)
 
 missing=()
 for p in "${BUILD_PKGS[@]}" "${TOOL_PKGS[@]}"; do

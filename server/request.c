@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalog.h"
 #include "request.h"
 #include "server_int.h"
 #include "ts_mem.h"
@@ -120,6 +121,7 @@ void request_free(struct request *req)
         return;
     ts_buf_free(&req->body);
     json_decref(req->json);
+    cat_library_list_free(req->libs, req->n_libs);
     for (c = req->arena; c; c = next) {
         next = c->next;
         free(c);
@@ -232,4 +234,37 @@ const char *req_t(const struct request *req, const char *key)
 {
     const char *v = i18n_get(req->t, key);
     return v ? v : key;
+}
+
+int utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+    while (p < end) {
+        unsigned c = *p, n, cp;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf)
+            n = 1, cp = c & 0x1f;
+        else if (c >= 0xe0 && c <= 0xef)
+            n = 2, cp = c & 0x0f;
+        else if (c >= 0xf0 && c <= 0xf4)
+            n = 3, cp = c & 0x07;
+        else
+            return 0;
+        if ((size_t)(end - p) <= n)
+            return 0;
+        for (unsigned i = 1; i <= n; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[i] & 0x3f);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+        p += n + 1;
+    }
+    return 1;
 }

@@ -21,6 +21,7 @@
 
 struct server_ctx;
 struct arena_chunk;
+struct cat_library;
 
 struct kv {
     const char *key, *value; /* arena copies */
@@ -42,8 +43,10 @@ struct request {
     struct route_param params[ROUTER_MAX_PARAMS];
     size_t n_params;
 
+    int bad_input;      /* a NUL byte in a header, argument or cookie name or value */
     struct ts_buf body; /* bounded by cfg.max_body */
     int body_too_big;
+    uint64_t body_seen; /* upload bytes received, kept or dropped */
     json_t *json; /* parsed body for R_JSON routes; decref'd with the request */
 
     enum i18n_lang lang;
@@ -55,6 +58,11 @@ struct request {
     /* filled when the response is queued, for the access log */
     int status;
     uint64_t bytes_out;
+
+    /* library code -> name, loaded once per request by view_library_name() */
+    struct cat_library *libs;
+    size_t n_libs;
+    int libs_loaded;
 
     struct arena_chunk *arena;
 };
@@ -91,6 +99,9 @@ int req_arg_size(struct request *req, const char *name, size_t def, size_t max, 
 
 /* Percent-encode for a query value (RFC 3986 unreserved kept), into the arena. */
 char *req_urlencode(struct request *req, const char *s);
+
+/* Strict UTF-8: no overlong forms, surrogates or code points past U+10FFFF. */
+int utf8_valid(const char *s, size_t len);
 
 /* Translation of `key` in the request's language (the key itself when missing). */
 const char *req_t(const struct request *req, const char *key);

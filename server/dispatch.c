@@ -1,0 +1,102 @@
+/*
+ * server/dispatch.c - route, check, call the handler, map errors (see dispatch.h).
+ *
+ * Keeping every step here means a new route cannot forget one: the route
+ * table says what a URL needs (role, JSON body) and this function enforces it.
+ */
+#include <string.h>
+
+#include "dispatch.h"
+#include "errors.h"
+#include "request.h"
+#include "response.h"
+#include "server_int.h"
+
+static int is_api(const struct request *req)
+{
+    return strncmp(req->path, "/api/", 5) == 0;
+}
+
+void dispatch_choose_lang(struct request *req)
+{
+    enum i18n_lang lang = I18N_VI;
+
+    /* on the API, ?lang= is the search filter, not the interface language */
+    if (!is_api(req) && i18n_lang_parse(req_arg(req, "lang"), &lang) == 0) {
+        req->lang_from_arg = 1;
+    } else if (i18n_lang_parse(req_cookie(req, "lang"), &lang) != 0) {
+        lang = I18N_VI;
+    }
+    req->lang = lang;
+    req->t = req->srv->strings[lang];
+}
+
+/* 400 for input we refuse to interpret: invalid UTF-8 or NUL bytes. */
+static int input_sane(struct request *req)
+{
+    if (req->bad_input)
+        return 0;
+    if (!utf8_valid(req->path, strlen(req->path)))
+        return 0;
+    for (size_t i = 0; i < req->n_args; i++)
+        if (!utf8_valid(req->args[i].key, strlen(req->args[i].key)) ||
+            !utf8_valid(req->args[i].value, req->args[i].value_len))
+            return 0;
+    return 1;
+}
+
+static void run(struct request *req, struct response *res)
+{
+    struct route_match m;
+    int rc;
+
+    if (req->body_too_big) {
+        respond_status(req, res, 413, "too_big", "request body too large");
+        return;
+    }
+    if (!input_sane(req)) {
+        respond_status(req, res, 400, "invalid", "the request is not valid UTF-8 text");
+        return;
+    }
+    /* 1. match */
+    switch (router_match(server_routes, server_n_routes, req->method, req->path, &m)) {
+    case ROUTER_NOT_FOUND: respond_status(req, res, 404, "not_found", "no such page"); return;
+    case ROUTER_BAD_METHOD:
+        respond_status(req, res, 405, "method_not_allowed", "method not allowed here");
+        res_header(res, "Allow", req_strdup(req, m.allow));
+        return;
+    case ROUTER_OK: break;
+    }
+    req->route = m.route;
+    memcpy(req->params, m.params, sizeof m.params);
+    req->n_params = m.n_params;
+    /* 2. role: there are no sessions yet, so only anonymous routes can be served */
+    if (m.route->role != ROLE_ANON) {
+        respond_status(req, res, 401, "unauthenticated", "log in first");
+        return;
+    }
+    /* 3. CSRF: checked here once state-changing routes with session cookies exist */
+    /* 4. JSON body */
+    if (m.route->flags & R_JSON) {
+        json_error_t jerr;
+        req->json = json_loadb(req->body.data ? req->body.data : "", req->body.len,
+                               JSON_REJECT_DUPLICATES, &jerr);
+        if (!req->json) {
+            respond_status(req, res, 400, "invalid", req_printf(req, "body: %s", jerr.text));
+            return;
+        }
+    }
+    /* 5. handler, 6. errors */
+    ts_err_clear(&req->err);
+    rc = m.route->handler(req, res);
+    if (rc != TS_OK)
+        respond_error(req, res, rc);
+}
+
+void dispatch(struct request *req, struct response *res)
+{
+    if (!req->t)
+        dispatch_choose_lang(req);
+    run(req, res);
+    response_finish(req, res);
+}

@@ -1,0 +1,38 @@
+/*
+ * server/handlers.h - every HTTP handler, named h_<area>_<action> and
+ * defined in server/h_<area>.c. Each parses and checks its input, calls the
+ * catalog/indexer APIs and renders JSON or a page; a non-OK return (with
+ * req->err filled) becomes the error response in errors.c.
+ */
+#ifndef TS_HANDLERS_H
+#define TS_HANDLERS_H
+
+struct request;
+struct response;
+
+/* h_search.c */
+int h_page_home(struct request *req, struct response *res);
+int h_page_search(struct request *req, struct response *res);
+int h_api_search(struct request *req, struct response *res);
+int h_api_suggest(struct request *req, struct response *res);
+/* h_records.c */
+int h_page_record(struct request *req, struct response *res);
+int h_api_record_get(struct request *req, struct response *res);
+int h_api_record_items(struct request *req, struct response *res);
+/* h_read.c */
+int h_page_read(struct request *req, struct response *res);
+int h_page_asset(struct request *req, struct response *res);
+/* h_libraries.c */
+int h_page_libraries(struct request *req, struct response *res);
+int h_page_library(struct request *req, struct response *res);
+int h_api_libraries(struct request *req, struct response *res);
+int h_api_library(struct request *req, struct response *res);
+/* h_files.c */
+int h_files_view(struct request *req, struct response *res);
+int h_api_file(struct request *req, struct response *res);
+/* h_static.c */
+int h_static(struct request *req, struct response *res);
+/* h_api.c */
+int h_api_health(struct request *req, struct response *res);
+
+#endif
