@@ -100,7 +100,7 @@ void cat_library_stats_free(struct cat_library_stat *v, size_t n)
 }
 
 #define FILE_COLS                                                                                  \
-    "SELECT id, record_id, size, created, sha256, name, format, media_type, encoding, access"     \
+    "SELECT id, record_id, size, created, sha256, name, format, media_type, encoding, access"      \
     " FROM file"
 
 static void file_row(sqlite3_stmt *st, struct cat_file_info *f)
@@ -233,8 +233,8 @@ void cat_holdings_free(struct cat_holding *v, size_t n)
     free(v);
 }
 
-int catalog_browse_record_times(catalog *cat, int64_t record_id, int64_t *created,
-                                int64_t *updated, struct ts_err *err)
+int catalog_browse_record_times(catalog *cat, int64_t record_id, int64_t *created, int64_t *updated,
+                                struct ts_err *err)
 {
     static const char sql[] = "SELECT created, updated FROM record WHERE id = ?1";
     sqlite3_stmt *st = cat_stmt(cat, sql, err);

@@ -28,8 +28,8 @@ int catalog_browse_libraries(catalog *cat, struct cat_library_stat **out, size_t
 /* One library by code: TS_ENOTFOUND if unknown. *out filled (cat_library_stat_clear()). */
 int catalog_browse_library(catalog *cat, const char *code, struct cat_library_stat *out,
                            struct ts_err *err);
-void cat_library_stat_clear(struct cat_library_stat *s);               /* NULL ok */
-void cat_library_stats_free(struct cat_library_stat *v, size_t n);     /* NULL ok */
+void cat_library_stat_clear(struct cat_library_stat *s);           /* NULL ok */
+void cat_library_stats_free(struct cat_library_stat *v, size_t n); /* NULL ok */
 
 /* One digital file. `created` is Unix time. */
 struct cat_file_info {
@@ -57,8 +57,8 @@ int catalog_browse_holdings(catalog *cat, int64_t record_id, struct cat_holding 
 void cat_holdings_free(struct cat_holding *v, size_t n); /* NULL ok */
 
 /* Creation and last change (Unix time) of a record: TS_ENOTFOUND if unknown. */
-int catalog_browse_record_times(catalog *cat, int64_t record_id, int64_t *created,
-                                int64_t *updated, struct ts_err *err);
+int catalog_browse_record_times(catalog *cat, int64_t record_id, int64_t *created, int64_t *updated,
+                                struct ts_err *err);
 
 /* A record in a list: id and title. */
 struct cat_record_brief {

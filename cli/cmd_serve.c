@@ -39,7 +39,7 @@ int cmd_serve(struct cli *c)
         "                  connections per-ip-connections connection-memory max-body slow-ms\n"
         "Stops cleanly on SIGTERM or Ctrl-C.\n";
     static const struct option opts[] = {
-        {"listen", required_argument, NULL, 'l'}, {"port", required_argument, NULL, 'p'},
+        {"listen", required_argument, NULL, 'l'},  {"port", required_argument, NULL, 'p'},
         {"threads", required_argument, NULL, 't'}, {"config", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},          {0}};
     struct server_config cfg;

@@ -5,7 +5,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 fail=0
-routes=$(grep -oE '^\s*\{"[A-Z]+", "[^"]+"' server/routes.c | sed -E 's/^\s*\{"([A-Z]+)", "([^"]+)"/\1 \2/')
+routes=$(grep -oE '^\s*\{"[A-Z]+",\s*"[^"]+"' server/routes.c |
+         sed -E 's/^\s*\{"([A-Z]+)",\s*"([^"]+)"/\1 \2/')
 if [ -z "$routes" ]; then
   echo "check-api-docs: no routes found in server/routes.c"; exit 1
 fi

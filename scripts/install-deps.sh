@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/install-deps.sh - install every Debian 12 package tusach needs to build,
-# test and benchmark. Idempotent; run as root or with sudo available.
+# test and benchmark (the peers omindex and recollindex included).
+# Idempotent; run as root or with sudo available. --build-only: compile only.
 set -euo pipefail
 
 SUDO=""
@@ -11,7 +12,11 @@ BUILD_PKGS=(build-essential cmake pkg-config git ca-certificates
   libjansson-dev libsodium-dev libpoppler-glib-dev libyaz-dev libutf8proc-dev
   libcurl4-openssl-dev zlib1g-dev librecode-dev)
 TOOL_PKGS=(sqlite3 zip unzip file python3 clang-format yaz
-  xapian-omega recoll pandoc man-db groff-base libclang-rt-14-dev docker-compose systemd)
+  xapian-omega recoll poppler-utils time pandoc man-db groff-base libclang-rt-14-dev
+  docker-compose systemd)
+
+# --build-only: just what compiling needs (the Docker image's build stage)
+if [ "${1:-}" = "--build-only" ]; then TOOL_PKGS=(); fi
 
 missing=()
 for p in "${BUILD_PKGS[@]}" "${TOOL_PKGS[@]}"; do

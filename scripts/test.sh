@@ -34,6 +34,7 @@ echo "== tests"
 echo "== source checks"
 bash scripts/checksrc.sh
 bash scripts/check-layers.sh
+bash scripts/check-deploy.sh
 bash scripts/check-api-docs.sh
 
 if [ $quick = 0 ]; then

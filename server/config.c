@@ -30,8 +30,8 @@ static int number(const char *key, const char *value, int64_t min, int64_t max, 
                   struct ts_err *err)
 {
     if (ts_parse_i64(value, out, NULL) || *out < min || *out > max)
-        return ts_fail(err, TS_EINVAL, "%s must be a number from %lld to %lld", key,
-                       (long long)min, (long long)max);
+        return ts_fail(err, TS_EINVAL, "%s must be a number from %lld to %lld", key, (long long)min,
+                       (long long)max);
     return TS_OK;
 }
 

@@ -12,7 +12,7 @@ struct response;
  * input sanity (UTF-8, NUL bytes: 400), match (404; 405 with Allow; HEAD by
  * GET), role (401/403), CSRF (no state-changing routes yet), JSON body for
  * R_JSON routes (400), the handler, error mapping; then response_finish().
- * `res` must be response_init()'ed. No libmicrohttpd here: httpd.c calls it.
+ * `res` must be response_init()'ed. Knows nothing of MHD: httpd.c calls it.
  */
 void dispatch(struct request *req, struct response *res);
 

@@ -43,8 +43,8 @@ void respond_error(struct request *req, struct response *res, int code)
     respond_status(req, res, status, ts_code_name((enum ts_code)code), msg);
 }
 
-static void json_error(struct request *req, struct response *res, int status,
-                       const char *code_name, const char *message)
+static void json_error(struct request *req, struct response *res, int status, const char *code_name,
+                       const char *message)
 {
     json_t *v = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", code_name, "message", message,
                           "request_id", req->id);

@@ -116,8 +116,7 @@ static int send_file(struct request *req, struct response *res, int inline_pdf)
         return rc;
     rc = catalog_store_path(req->srv->cfg.data_dir, f.sha256, path, sizeof path, &req->err);
     if (rc == TS_OK && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-        rc = ts_fail(&req->err, TS_EIO, "file %lld: stored copy missing: %s", (long long)id,
-                     path);
+        rc = ts_fail(&req->err, TS_EIO, "file %lld: stored copy missing: %s", (long long)id, path);
     if (rc == TS_OK && fstat(fd, &st) != 0)
         rc = ts_fail(&req->err, TS_EIO, "file %lld: fstat failed", (long long)id);
     if (rc) {

@@ -41,11 +41,10 @@ int h_api_libraries(struct request *req, struct response *res)
     list = json_array();
     for (size_t i = offset; i < n && k < limit; i++, k++)
         json_array_append_new(
-            list, json_pack("{s:s, s:s, s:s, s:I, s:s}", "code", libs[i].code, "name",
-                            libs[i].name, "kind", libs[i].kind, "records",
-                            (json_int_t)libs[i].n_records, "url",
-                            req_printf(req, "/api/v1/libraries/%s",
-                                       req_urlencode(req, libs[i].code))));
+            list,
+            json_pack("{s:s, s:s, s:s, s:I, s:s}", "code", libs[i].code, "name", libs[i].name,
+                      "kind", libs[i].kind, "records", (json_int_t)libs[i].n_records, "url",
+                      req_printf(req, "/api/v1/libraries/%s", req_urlencode(req, libs[i].code))));
     root = json_pack("{s:o}", "libraries", list);
     if (root)
         view_paging(root, n, offset, limit, k);
@@ -77,10 +76,10 @@ int h_api_library(struct request *req, struct response *res)
     }
     list = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)titles[i].id,
-                                              "title", titles[i].title, "url",
-                                              req_printf(req, "/api/v1/records/%lld",
-                                                         (long long)titles[i].id)));
+        json_array_append_new(
+            list,
+            json_pack("{s:I, s:s, s:s}", "id", (json_int_t)titles[i].id, "title", titles[i].title,
+                      "url", req_printf(req, "/api/v1/records/%lld", (long long)titles[i].id)));
     root = json_pack("{s:s, s:s, s:s, s:I, s:o}", "code", lib.code, "name", lib.name, "kind",
                      lib.kind, "records", (json_int_t)lib.n_records, "titles", list);
     if (root)
@@ -144,20 +143,20 @@ int h_page_library(struct request *req, struct response *res)
     }
     list = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, json_pack("{s:s, s:s}", "title", titles[i].title, "url",
-                                              req_printf(req, "/records/%lld",
-                                                         (long long)titles[i].id)));
+        json_array_append_new(list,
+                              json_pack("{s:s, s:s}", "title", titles[i].title, "url",
+                                        req_printf(req, "/records/%lld", (long long)titles[i].id)));
     ctx = json_pack("{s:s, s:s, s:s, s:I, s:b, s:o}", "code", lib.code, "name", lib.name, "kind",
                     view_label(req, "kind_", lib.kind), "records", (json_int_t)lib.n_records,
                     "has_titles", n > 0, "titles", list);
     if (ctx && page > 1)
-        json_object_set_new(ctx, "prev_url",
-                            json_string(page_url_with(req, "page",
-                                                      req_printf(req, "%zu", page - 1), NULL)));
+        json_object_set_new(
+            ctx, "prev_url",
+            json_string(page_url_with(req, "page", req_printf(req, "%zu", page - 1), NULL)));
     if (ctx && (page * TITLES_PAGE) < (size_t)total && page < TITLES_PAGES_MAX)
-        json_object_set_new(ctx, "next_url",
-                            json_string(page_url_with(req, "page",
-                                                      req_printf(req, "%zu", page + 1), NULL)));
+        json_object_set_new(
+            ctx, "next_url",
+            json_string(page_url_with(req, "page", req_printf(req, "%zu", page + 1), NULL)));
     title = req_strdup(req, lib.name);
     cat_library_stat_clear(&lib);
     cat_record_briefs_free(titles, n);

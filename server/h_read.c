@@ -73,8 +73,8 @@ static int target_load(struct request *req, struct read_target *t)
                      (long long)file_id, (long long)id);
         goto fail;
     }
-    if ((rc = catalog_store_path(req->srv->cfg.data_dir, t->file.sha256, t->path,
-                                 sizeof t->path, &req->err)))
+    if ((rc = catalog_store_path(req->srv->cfg.data_dir, t->file.sha256, t->path, sizeof t->path,
+                                 &req->err)))
         goto fail;
     return TS_OK;
 fail:
@@ -107,8 +107,8 @@ static int read_html(struct request *req, struct read_target *t, const char *mem
     if (member)
         rc = pkg_read(t->path, member, PAGE_SOURCE_MAX, &raw, &len, &req->err);
     else
-        rc = catalog_store_read(req->srv->cfg.data_dir, t->file.sha256, PAGE_SOURCE_MAX, &raw,
-                                &len, &req->err);
+        rc = catalog_store_read(req->srv->cfg.data_dir, t->file.sha256, PAGE_SOURCE_MAX, &raw, &len,
+                                &req->err);
     if (rc)
         goto out;
     if ((rc = to_utf8(req, raw, len, &utf8)))

@@ -67,27 +67,26 @@ int h_api_record_get(struct request *req, struct response *res)
     files = json_array();
     for (size_t i = 0; i < v.n_files; i++) {
         const struct cat_file_info *f = &v.files[i];
-        json_array_append_new(
-            files, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s?, s:s}", "id", (json_int_t)f->id,
-                             "name", f->name, "format", f->format, "media_type", f->media_type,
-                             "size", (json_int_t)f->size, "sha256", f->sha256, "encoding",
-                             f->encoding, "url", file_api_url(req, f->id)));
+        json_array_append_new(files, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s?, s:s}", "id",
+                                               (json_int_t)f->id, "name", f->name, "format",
+                                               f->format, "media_type", f->media_type, "size",
+                                               (json_int_t)f->size, "sha256", f->sha256, "encoding",
+                                               f->encoding, "url", file_api_url(req, f->id)));
     }
     libs = json_array();
     for (size_t i = 0; i < v.n_holdings; i++) {
         /* one entry per library, however many of the record's files it holds */
         if (i && strcmp(v.holdings[i].library_code, v.holdings[i - 1].library_code) == 0)
             continue;
-        json_array_append_new(libs, json_pack("{s:s, s:s, s:s}", "code",
-                                              v.holdings[i].library_code, "name",
-                                              v.holdings[i].library_name, "kind",
+        json_array_append_new(libs, json_pack("{s:s, s:s, s:s}", "code", v.holdings[i].library_code,
+                                              "name", v.holdings[i].library_name, "kind",
                                               v.holdings[i].library_kind));
     }
     root = json_pack(
         "{s:I, s:s, s:o, s:s?, s:s?, s:s?, s:o, s:s?, s:s?, s:s?, s:o, s:o, s:o, s:o, s:s, s:s}",
         "id", (json_int_t)v.rec->id, "title", v.rec->title, "authors",
-        view_split(v.rec->authors, ";"), "language", v.rec->language, "publisher",
-        v.rec->publisher, "date", v.rec->date, "year",
+        view_split(v.rec->authors, ";"), "language", v.rec->language, "publisher", v.rec->publisher,
+        "date", v.rec->date, "year",
         v.rec->year ? json_integer((json_int_t)v.rec->year) : json_null(), "description",
         v.rec->description, "type", v.rec->resource_type, "licence", v.rec->licence, "subjects",
         view_split(v.rec->subjects, ";"), "identifiers", view_identifiers(v.rec->identifiers),
@@ -163,10 +162,10 @@ int h_page_record(struct request *req, struct response *res)
         else if (view_readable(f->format))
             read = req_printf(req, "/records/%lld/read?file=%lld", (long long)v.rec->id,
                               (long long)f->id);
-        json_array_append_new(
-            files, json_pack("{s:s, s:s, s:s, s:s?, s:s}", "name", f->name, "format",
-                             f->format, "size", view_size(req, f->size), "read_url", read,
-                             "download_url", file_api_url(req, f->id)));
+        json_array_append_new(files,
+                              json_pack("{s:s, s:s, s:s, s:s?, s:s}", "name", f->name, "format",
+                                        f->format, "size", view_size(req, f->size), "read_url",
+                                        read, "download_url", file_api_url(req, f->id)));
     }
     libs = json_array();
     for (size_t i = 0; i < v.n_holdings; i++) {
@@ -180,15 +179,14 @@ int h_page_record(struct request *req, struct response *res)
             libs, json_pack("{s:s, s:s, s:s, s:I}", "name", v.holdings[i].library_name, "url",
                             req_printf(req, "/libraries/%s",
                                        req_urlencode(req, v.holdings[i].library_code)),
-                            "kind", view_label(req, "kind_", v.holdings[i].library_kind),
-                            "files", (json_int_t)n));
+                            "kind", view_label(req, "kind_", v.holdings[i].library_kind), "files",
+                            (json_int_t)n));
     }
     title = req_strdup(req, v.rec->title);
-    ctx = json_pack("{s:I, s:s, s:s?, s:o, s:b, s:o, s:b, s:o, s:s}", "id",
-                    (json_int_t)v.rec->id, "title", v.rec->title, "description",
-                    v.rec->description, "fields", fields, "has_files", json_array_size(files) > 0,
-                    "files", files, "has_libraries", json_array_size(libs) > 0, "libraries", libs,
-                    "api_url",
+    ctx = json_pack("{s:I, s:s, s:s?, s:o, s:b, s:o, s:b, s:o, s:s}", "id", (json_int_t)v.rec->id,
+                    "title", v.rec->title, "description", v.rec->description, "fields", fields,
+                    "has_files", json_array_size(files) > 0, "files", files, "has_libraries",
+                    json_array_size(libs) > 0, "libraries", libs, "api_url",
                     req_printf(req, "/api/v1/records/%lld", (long long)v.rec->id));
     record_view_free(&v);
     return respond_page(req, res, 200, "record.html", title, ctx);

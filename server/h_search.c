@@ -66,7 +66,8 @@ static int run_search(struct request *req, const struct search_in *in, struct ix
 
 static const char *section_url(struct request *req, int64_t id, const char *path)
 {
-    return req_printf(req, "/records/%lld/read?section=%s", (long long)id, req_urlencode(req, path));
+    return req_printf(req, "/records/%lld/read?section=%s", (long long)id,
+                      req_urlencode(req, path));
 }
 
 /* ---------------------------------------------------------------- API */
@@ -82,9 +83,9 @@ static json_t *facets_json(const struct ix_results *r)
             continue;
         }
         for (size_t i = 0; i < r->facets[f].n_values; i++)
-            json_array_append_new(list, json_pack("{s:s, s:I}", "value",
-                                                  r->facets[f].values[i].value, "count",
-                                                  (json_int_t)r->facets[f].values[i].count));
+            json_array_append_new(list,
+                                  json_pack("{s:s, s:I}", "value", r->facets[f].values[i].value,
+                                            "count", (json_int_t)r->facets[f].values[i].count));
         json_object_set_new(all, r->facets[f].name, list);
     }
     return all;
@@ -126,19 +127,18 @@ int h_api_search(struct request *req, struct response *res)
         json_t *section = json_null();
         catalog_record_get(cat, h->record_id, &rec, NULL);
         if (h->section_path || h->section_title)
-            section = json_pack("{s:s?, s:s?}", "title", h->section_title, "path",
-                                h->section_path);
+            section = json_pack("{s:s?, s:s?}", "title", h->section_title, "path", h->section_path);
         json_array_append_new(
             hits, json_pack("{s:I, s:s?, s:o, s:s?, s:s?, s:s?, s:o, s:o, s:f}", "id",
                             (json_int_t)h->record_id, "title", rec ? rec->title : h->title,
                             "authors", view_split(rec ? rec->authors : NULL, ";"), "type",
-                            rec ? rec->resource_type : NULL, "language",
-                            rec ? rec->language : NULL, "snippet", h->snippet, "section",
-                            section, "libraries", libraries_json(req, rec), "score", h->weight));
+                            rec ? rec->resource_type : NULL, "language", rec ? rec->language : NULL,
+                            "snippet", h->snippet, "section", section, "libraries",
+                            libraries_json(req, rec), "score", h->weight));
         cat_record_free(rec);
     }
-    root = json_pack("{s:s, s:o, s:o, s:s?}", "query", in.q, "hits", hits, "facets",
-                     facets_json(r), "did_you_mean", r->did_you_mean);
+    root = json_pack("{s:s, s:o, s:o, s:s?}", "query", in.q, "hits", hits, "facets", facets_json(r),
+                     "did_you_mean", r->did_you_mean);
     if (root)
         view_paging(root, r->total, in.offset, in.limit, r->n_hits);
     rc = respond_json(res, 200, root);
@@ -186,9 +186,9 @@ int h_page_home(struct request *req, struct response *res)
         return rc;
     cat_library_list_free(libs, n_libs);
     n_records = catalog_record_count(cat);
-    return respond_page(req, res, 200, "home.html", req_t(req, "site_name"),
-                        json_pack("{s:I, s:I}", "records", (json_int_t)n_records, "libraries",
-                                  (json_int_t)n_libs));
+    return respond_page(
+        req, res, 200, "home.html", req_t(req, "site_name"),
+        json_pack("{s:I, s:I}", "records", (json_int_t)n_records, "libraries", (json_int_t)n_libs));
 }
 
 /* Facet block for the page: values as links that set (or clear) a filter. */
@@ -202,11 +202,10 @@ static json_t *facet_page(struct request *req, const struct ix_facet *f, const c
         int active = current && strcmp(current, v) == 0;
         const char *label = strcmp(arg, "library") == 0 ? view_library_name(req, v)
                                                         : view_label(req, label_prefix, v);
-        json_array_append_new(
-            values, json_pack("{s:s, s:I, s:s, s:b}", "label", label, "count",
-                              (json_int_t)f->values[i].count, "url",
-                              page_url_with(req, arg, active ? NULL : v, "page"), "active",
-                              active));
+        json_array_append_new(values, json_pack("{s:s, s:I, s:s, s:b}", "label", label, "count",
+                                                (json_int_t)f->values[i].count, "url",
+                                                page_url_with(req, arg, active ? NULL : v, "page"),
+                                                "active", active));
     }
     return json_pack("{s:s, s:o}", "title", req_t(req, req_printf(req, "facet_%s", f->name)),
                      "values", values);
@@ -215,8 +214,7 @@ static json_t *facet_page(struct request *req, const struct ix_facet *f, const c
 /* The page's filter argument for a facet; NULL for facets the page does not offer. */
 static const char *facet_arg(const char *name)
 {
-    if (strcmp(name, "language") == 0 || strcmp(name, "type") == 0 ||
-        strcmp(name, "library") == 0)
+    if (strcmp(name, "language") == 0 || strcmp(name, "type") == 0 || strcmp(name, "library") == 0)
         return name;
     return NULL;
 }
@@ -229,16 +227,17 @@ static json_t *hit_page(struct request *req, catalog *cat, const struct ix_hit *
     catalog_record_get(cat, h->record_id, &rec, NULL);
     for (size_t i = 0; rec && i < rec->n_libraries; i++)
         json_array_append_new(
-            libs, json_pack("{s:s, s:s}", "name", view_library_name(req, rec->libraries[i]),
-                            "url", req_printf(req, "/libraries/%s",
-                                              req_urlencode(req, rec->libraries[i]))));
-    o = json_pack(
-        "{s:I, s:s, s:s, s:s?, s:s, s:s, s:o, s:b, s:o}", "id", (json_int_t)h->record_id, "url",
-        req_printf(req, "/records/%lld", (long long)h->record_id), "title",
-        rec && rec->title ? rec->title : (h->title ? h->title : "?"), "authors",
-        rec ? rec->authors : NULL, "type", view_label(req, "type_", rec ? rec->resource_type : NULL),
-        "language", view_label(req, "lang_", rec ? rec->language : NULL), "snippet",
-        tmpl_trusted(h->snippet), "has_libraries", json_array_size(libs) > 0, "libraries", libs);
+            libs,
+            json_pack("{s:s, s:s}", "name", view_library_name(req, rec->libraries[i]), "url",
+                      req_printf(req, "/libraries/%s", req_urlencode(req, rec->libraries[i]))));
+    o = json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s, s:o, s:b, s:o}", "id", (json_int_t)h->record_id,
+                  "url", req_printf(req, "/records/%lld", (long long)h->record_id), "title",
+                  rec && rec->title ? rec->title : (h->title ? h->title : "?"), "authors",
+                  rec ? rec->authors : NULL, "type",
+                  view_label(req, "type_", rec ? rec->resource_type : NULL), "language",
+                  view_label(req, "lang_", rec ? rec->language : NULL), "snippet",
+                  tmpl_trusted(h->snippet), "has_libraries", json_array_size(libs) > 0, "libraries",
+                  libs);
     if (o && h->section_path)
         json_object_set_new(o, "section",
                             json_pack("{s:s, s:s}", "title",
@@ -286,22 +285,21 @@ int h_page_search(struct request *req, struct response *res)
             continue;
         if (!(arg = facet_arg(r->facets[f].name)))
             continue;
-        json_array_append_new(
-            facets, facet_page(req, &r->facets[f], arg,
-                               strcmp(arg, "type") == 0 ? "type_" : "lang_",
-                               strcmp(arg, "type") == 0       ? in.type
-                               : strcmp(arg, "language") == 0 ? in.language
-                                                              : in.library));
+        json_array_append_new(facets, facet_page(req, &r->facets[f], arg,
+                                                 strcmp(arg, "type") == 0 ? "type_" : "lang_",
+                                                 strcmp(arg, "type") == 0       ? in.type
+                                                 : strcmp(arg, "language") == 0 ? in.language
+                                                                                : in.library));
     }
     filters = json_array();
     if (in.library)
-        json_array_append_new(filters, json_pack("{s:s, s:s}", "label",
-                                                 view_library_name(req, in.library), "url",
-                                                 page_url_with(req, "library", NULL, "page")));
+        json_array_append_new(filters,
+                              json_pack("{s:s, s:s}", "label", view_library_name(req, in.library),
+                                        "url", page_url_with(req, "library", NULL, "page")));
     if (in.type)
-        json_array_append_new(filters, json_pack("{s:s, s:s}", "label",
-                                                 view_label(req, "type_", in.type), "url",
-                                                 page_url_with(req, "type", NULL, "page")));
+        json_array_append_new(filters,
+                              json_pack("{s:s, s:s}", "label", view_label(req, "type_", in.type),
+                                        "url", page_url_with(req, "type", NULL, "page")));
     if (in.language)
         json_array_append_new(filters, json_pack("{s:s, s:s}", "label",
                                                  view_label(req, "lang_", in.language), "url",

@@ -20,8 +20,7 @@
 
 /* "app.3f9a1c0b2d4e.css" -> name "app.css", hash "3f9a1c0b2d4e"; a name
  * without a hash part is returned as is with an empty hash. */
-static void split_name(struct request *req, const char *file, const char **name,
-                       const char **hash)
+static void split_name(struct request *req, const char *file, const char **name, const char **hash)
 {
     const char *ext = strrchr(file, '.'), *mid = NULL;
 

@@ -139,9 +139,8 @@ static enum MHD_Result refuse_body(struct MHD_Connection *con, struct request *r
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct server *srv = cls;
     struct request *req = *con_cls;
@@ -322,12 +321,11 @@ int server_open(const struct server_config *cfg, server **out, struct ts_err *er
     threads = cfg->threads ? cfg->threads : (unsigned)(ncpu > 0 ? ncpu : 1);
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
-        on_mhd_log, srv, MHD_OPTION_SOCK_ADDR, sa,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit < threads ? threads : cfg->conn_limit,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        cfg->conn_memory, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 256u,
+        on_mhd_log, srv, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, MHD_OPTION_CONNECTION_LIMIT,
+        cfg->conn_limit < threads ? threads : cfg->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        cfg->per_ip_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_LISTEN_BACKLOG_SIZE, 256u,
         MHD_OPTION_END);
     if (!srv->daemon) {
         rc = ts_fail(err, TS_EIO, "cannot listen on %s port %u (in use, or not allowed)",

@@ -30,8 +30,7 @@ const char *page_asset_url(struct request *req, const char *name)
     return url;
 }
 
-const char *page_url_with(struct request *req, const char *key, const char *value,
-                          const char *drop)
+const char *page_url_with(struct request *req, const char *key, const char *value, const char *drop)
 {
     struct ts_buf b;
     const char *url;
@@ -85,8 +84,8 @@ int respond_page(struct request *req, struct response *res, int status, const ch
         goto out;
     layout = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s}", "lang",
                        i18n_lang_code(req->lang), "title", title ? title : "", "body",
-                       tmpl_trusted(ts_buf_str(&body)), "css", page_asset_url(req, "app.css"),
-                       "js", page_asset_url(req, "app.js"), "icon", page_asset_url(req, "icon.svg"),
+                       tmpl_trusted(ts_buf_str(&body)), "css", page_asset_url(req, "app.css"), "js",
+                       page_asset_url(req, "app.js"), "icon", page_asset_url(req, "icon.svg"),
                        "switch_url", page_url_with(req, "lang", i18n_lang_code(other), NULL),
                        "switch_lang", i18n_lang_code(other), "switch_label",
                        i18n_get(req->srv->strings[other], "lang_name")

@@ -47,7 +47,7 @@ struct request {
     struct ts_buf body; /* bounded by cfg.max_body */
     int body_too_big;
     uint64_t body_seen; /* upload bytes received, kept or dropped */
-    json_t *json; /* parsed body for R_JSON routes; decref'd with the request */
+    json_t *json;       /* parsed body for R_JSON routes; decref'd with the request */
 
     enum i18n_lang lang;
     int lang_from_arg; /* ?lang= given: the response sets the cookie */

@@ -73,8 +73,7 @@ int respond_json(struct response *res, int status, json_t *v)
     return respond_body(res, status, "application/json; charset=utf-8", s, strlen(s));
 }
 
-int respond_body(struct response *res, int status, const char *content_type, char *body,
-                 size_t len)
+int respond_body(struct response *res, int status, const char *content_type, char *body, size_t len)
 {
     response_clear(res);
     res->status = status;
@@ -84,8 +83,8 @@ int respond_body(struct response *res, int status, const char *content_type, cha
     return TS_OK;
 }
 
-int respond_fd(struct response *res, int status, const char *content_type, int fd,
-               uint64_t offset, uint64_t len)
+int respond_fd(struct response *res, int status, const char *content_type, int fd, uint64_t offset,
+               uint64_t len)
 {
     response_clear(res);
     res->status = status;
@@ -158,9 +157,9 @@ int res_etag_matches(const struct request *req, const char *etag)
 
 static int compressible(const char *type)
 {
-    return type && (strncmp(type, "text/", 5) == 0 || strncmp(type, "application/json", 16) == 0 ||
-                    strncmp(type, "image/svg+xml", 13) == 0 ||
-                    strncmp(type, "application/xml", 15) == 0);
+    return type &&
+           (strncmp(type, "text/", 5) == 0 || strncmp(type, "application/json", 16) == 0 ||
+            strncmp(type, "image/svg+xml", 13) == 0 || strncmp(type, "application/xml", 15) == 0);
 }
 
 void response_finish(struct request *req, struct response *res)

@@ -55,8 +55,8 @@ int respond_json(struct response *res, int status, json_t *v);
 int respond_body(struct response *res, int status, const char *content_type, char *body,
                  size_t len);
 /* Send bytes [offset, offset+len) of `fd` (taken, closed by the server). */
-int respond_fd(struct response *res, int status, const char *content_type, int fd,
-               uint64_t offset, uint64_t len);
+int respond_fd(struct response *res, int status, const char *content_type, int fd, uint64_t offset,
+               uint64_t len);
 /* 30x with Location (a local path); the body names the target for old clients. */
 int respond_redirect(struct request *req, struct response *res, int status, const char *location);
 

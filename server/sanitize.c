@@ -23,17 +23,17 @@
 #define SANITIZE_MAX_DEPTH 200
 
 static const char *const keep_tags[] = {
-    "p",     "h1",  "h2",   "h3",    "h4",    "h5",         "h6",         "ul",  "ol",
-    "li",    "a",   "em",   "strong", "b",    "i",          "u",          "sub", "sup",
-    "small", "code", "pre", "blockquote", "table", "thead", "tbody", "tfoot", "tr",
-    "td",    "th",  "caption", "img", "br",   "hr",         "span",       "div", "dl",
-    "dt",    "dd",  "figure", "figcaption", NULL};
+    "p",     "h1",   "h2",      "h3",         "h4",    "h5",    "h6",    "ul",    "ol",
+    "li",    "a",    "em",      "strong",     "b",     "i",     "u",     "sub",   "sup",
+    "small", "code", "pre",     "blockquote", "table", "thead", "tbody", "tfoot", "tr",
+    "td",    "th",   "caption", "img",        "br",    "hr",    "span",  "div",   "dl",
+    "dt",    "dd",   "figure",  "figcaption", NULL};
 
 static const char *const drop_tags[] = {
-    "script", "style",  "iframe", "object", "embed",    "applet", "form",  "input",
-    "button", "select", "textarea", "option", "template", "noscript", "svg", "math",
-    "head",   "title",  "meta",   "link",   "base",     "frame",  "frameset", "audio",
-    "video",  "source", "track",  "canvas", "picture",  "param",  "dialog", NULL};
+    "script", "style",  "iframe",   "object", "embed",    "applet",   "form",     "input",
+    "button", "select", "textarea", "option", "template", "noscript", "svg",      "math",
+    "head",   "title",  "meta",     "link",   "base",     "frame",    "frameset", "audio",
+    "video",  "source", "track",    "canvas", "picture",  "param",    "dialog",   NULL};
 
 static int in_list(const char *const *list, const char *name)
 {
@@ -62,8 +62,8 @@ static void safe_id(struct ts_buf *b, const char *s)
     for (; *s && b->len < 128; s++) {
         char c = *s;
         ts_buf_addc(b, (char)((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                                      (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-                                      c == '.' || c == ':'
+                                      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+                                      c == ':'
                                   ? c
                                   : '_'));
     }
@@ -130,8 +130,7 @@ static char *rewrite_src(const char *src, const struct sanitize_opts *o)
     char path[PKG_PATH_MAX + 1];
     const char *frag;
 
-    if (!o->base_dir || pkg_resolve(o->base_dir, src, path, sizeof path, &frag) ||
-        !image_ext(path))
+    if (!o->base_dir || pkg_resolve(o->base_dir, src, path, sizeof path, &frag) || !image_ext(path))
         return NULL;
     ts_buf_init(&b, 8192);
     ts_buf_addf(&b, "/records/%lld/asset?file=%lld&path=", (long long)o->record_id,
@@ -181,7 +180,8 @@ static int clean_attrs(xmlNode *el, const struct sanitize_opts *o)
         } else if (((is_a || is_img) && strcasecmp(name, "title") == 0) ||
                    (is_img && strcasecmp(name, "alt") == 0)) {
             keep_attr = 1;
-        } else if (is_cell && (strcasecmp(name, "colspan") == 0 || strcasecmp(name, "rowspan") == 0)) {
+        } else if (is_cell &&
+                   (strcasecmp(name, "colspan") == 0 || strcasecmp(name, "rowspan") == 0)) {
             keep_attr = digits(val);
         }
         xmlFree(v);
@@ -215,7 +215,10 @@ static void clean_node(xmlNode *n, const struct sanitize_opts *o, int depth)
     case XML_TEXT_NODE: return;
     case XML_CDATA_SECTION_NODE: n->type = XML_TEXT_NODE; return;
     case XML_ELEMENT_NODE: break;
-    default: xmlUnlinkNode(n); xmlFreeNode(n); return; /* comments, PIs, DTD bits */
+    default:
+        xmlUnlinkNode(n);
+        xmlFreeNode(n);
+        return; /* comments, PIs, DTD bits */
     }
     tag = (const char *)n->name;
     if (depth > SANITIZE_MAX_DEPTH || in_list(drop_tags, tag) || strchr(tag, ':')) {

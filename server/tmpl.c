@@ -289,8 +289,8 @@ static int render(struct render *r, const char *s, const char *e)
     return TS_OK;
 }
 
-int tmpl_render(const char *src, size_t len, json_t *ctx, const struct i18n *t,
-                struct ts_buf *out, struct ts_err *err)
+int tmpl_render(const char *src, size_t len, json_t *ctx, const struct i18n *t, struct ts_buf *out,
+                struct ts_err *err)
 {
     struct render r;
     int rc;

@@ -38,8 +38,8 @@ json_t *tmpl_trusted(const char *html);
  * tag or section, sections nested deeper than 32), TS_ETOOBIG when `out`'s
  * ceiling is reached. Thread-safe.
  */
-int tmpl_render(const char *src, size_t len, json_t *ctx, const struct i18n *t,
-                struct ts_buf *out, struct ts_err *err);
+int tmpl_render(const char *src, size_t len, json_t *ctx, const struct i18n *t, struct ts_buf *out,
+                struct ts_err *err);
 
 /* Append `s` HTML-escaped (& < > " '). */
 int tmpl_escape(struct ts_buf *out, const char *s, size_t len);

@@ -120,14 +120,15 @@ void view_paging(json_t *obj, size_t total, size_t offset, size_t limit, size_t 
     json_object_set_new(obj, "total", json_integer((json_int_t)total));
     json_object_set_new(obj, "offset", json_integer((json_int_t)offset));
     json_object_set_new(obj, "limit", json_integer((json_int_t)limit));
-    json_object_set_new(obj, "next_offset", offset + n_returned < total && n_returned > 0
-                                                ? json_integer((json_int_t)(offset + n_returned))
-                                                : json_null());
+    json_object_set_new(obj, "next_offset",
+                        offset + n_returned < total && n_returned > 0
+                            ? json_integer((json_int_t)(offset + n_returned))
+                            : json_null());
 }
 
 int view_readable(const char *format)
 {
-    static const char *const f[] = {"epub",  "html",  "text", "markdown",
+    static const char *const f[] = {"epub",  "html",  "text",  "markdown",
                                     "imscp", "imscc", "scorm", NULL};
     for (int i = 0; format && f[i]; i++)
         if (strcmp(format, f[i]) == 0)

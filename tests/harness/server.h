@@ -23,16 +23,16 @@ int t_srv_start(struct t_srv *s, const char *data_dir, const struct server_confi
 void t_srv_stop(struct t_srv *s); /* graceful; idempotent */
 
 struct t_http_opts {
-    const char *method;               /* NULL: GET; "HEAD" sends no body back */
-    const char *const *headers;       /* NULL-terminated "Name: value" lines */
-    const char *body;                 /* request body (POST/PUT) */
+    const char *method;         /* NULL: GET; "HEAD" sends no body back */
+    const char *const *headers; /* NULL-terminated "Name: value" lines */
+    const char *body;           /* request body (POST/PUT) */
     size_t body_len;
-    int chunked;                      /* send the body chunked (no Content-Length) */
-    const char *bind_ip;              /* local address to connect from, e.g. "127.0.0.2" */
+    int chunked;         /* send the body chunked (no Content-Length) */
+    const char *bind_ip; /* local address to connect from, e.g. "127.0.0.2" */
 };
 
 struct t_http {
-    long status;      /* 0: the connection failed or was closed without an answer */
+    long status; /* 0: the connection failed or was closed without an answer */
     struct ts_buf body;
     struct ts_buf head; /* header lines of the final response */
     char value[4096];   /* last t_http_header() result */

@@ -73,11 +73,11 @@ static void zb_add(struct zb *z, const char *name, const void *data, size_t n)
 
 /* 1x1 transparent PNG */
 static const unsigned char png[] = {
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
-    0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f,
-    0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00,
-    0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49,
-    0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+    0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
+    0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78,
+    0x9c, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00,
+    0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
 
 static void make_epub(const char *dir)
 {
@@ -153,8 +153,8 @@ static void make_pdf(const char *dir, const char *name)
     ts_buf_add(&b, "5 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources "
                    "<< /Font << /F1 3 0 R >> >> /Contents 6 0 R >>\nendobj\n");
     off[6] = b.len;
-    ts_buf_addf(&b, "6 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n",
-                strlen(content), content);
+    ts_buf_addf(&b, "6 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n", strlen(content),
+                content);
     xref = b.len;
     ts_buf_add(&b, "xref\n0 7\n0000000000 65535 f \n");
     for (int i = 1; i <= 6; i++)
@@ -385,8 +385,7 @@ static void test_not_found_and_methods(void)
     T_EQ_INT(r.status, 404);
     v = json_loads(ts_buf_str(&r.body), 0, NULL);
     rid = t_http_header(&r, "X-Request-Id");
-    T_EQ_STR(json_string_value(json_object_get(json_object_get(v, "error"), "code")),
-             "not_found");
+    T_EQ_STR(json_string_value(json_object_get(json_object_get(v, "error"), "code")), "not_found");
     T_EQ_STR(json_string_value(json_object_get(json_object_get(v, "error"), "request_id")), rid);
     json_decref(v);
     t_http_free(&r);
@@ -524,8 +523,8 @@ static void test_record_page_and_api(void)
     T_EQ_INT(json_array_size(files), 1);
     T_EQ_INT(strlen(json_string_value(json_object_get(json_array_get(files, 0), "sha256"))), 64);
     T_EQ_STR(json_string_value(json_object_get(json_array_get(files, 0), "format")), "epub");
-    T_EQ_STR(json_string_value(json_object_get(json_array_get(json_object_get(v, "libraries"), 0),
-                                               "code")),
+    T_EQ_STR(json_string_value(
+                 json_object_get(json_array_get(json_object_get(v, "libraries"), 0), "code")),
              "THCS-A");
     T_CHECK(json_is_string(json_object_get(v, "updated")) &&
             strlen(json_string_value(json_object_get(v, "updated"))) == 20);
@@ -582,8 +581,8 @@ static void test_libraries(void)
     json_decref(v);
     v = get_json("/api/v1/libraries/TV-HUYEN", 200);
     T_EQ_STR(json_string_value(json_object_get(v, "name")), "Thư viện huyện");
-    T_EQ_STR(json_string_value(json_object_get(json_array_get(json_object_get(v, "titles"), 0),
-                                               "title")),
+    T_EQ_STR(json_string_value(
+                 json_object_get(json_array_get(json_object_get(v, "titles"), 0), "title")),
              "Sổ tay thư viện");
     json_decref(v);
     json_decref(get_json("/api/v1/libraries/NOPE", 404));
@@ -827,7 +826,8 @@ static void test_read_epub(void)
              (long long)id_epub);
     b = get_page(path, 200);
     T_CHECK(has(b, "Mạng máy tính"));
-    snprintf(want, sizeof want, "/records/%lld/read?file=%lld&amp;section=OEBPS/text/ch1.xhtml#c-s1",
+    snprintf(want, sizeof want,
+             "/records/%lld/read?file=%lld&amp;section=OEBPS/text/ch1.xhtml#c-s1",
              (long long)id_epub, (long long)file_epub);
     T_CHECK(has(b, want));
     snprintf(want, sizeof want, "/records/%lld/asset?file=%lld&amp;path=OEBPS/images/pic.png",
@@ -892,7 +892,7 @@ static void test_read_text_and_pdf(void)
 static void test_bad_input(void)
 {
     json_decref(get_json("/api/v1/search?q=%FF%FE", 400));
-    json_decref(get_json("/api/v1/search?q=%C0%AF", 400)); /* overlong '/' */
+    json_decref(get_json("/api/v1/search?q=%C0%AF", 400));    /* overlong '/' */
     json_decref(get_json("/api/v1/search?q=%ED%A0%80", 400)); /* a UTF-16 surrogate */
     json_decref(get_json("/api/v1/search?q=a%00b", 400));
     free(get_page("/search?q=%FF", 400));
@@ -1010,7 +1010,8 @@ static void test_slowloris(void)
     /* past the per-address limit the server drops the connections at once */
     for (int i = 0; i < 40; i++) {
         struct pollfd p = {fds[i], POLLIN, 0};
-        if (fds[i] >= 0 && poll(&p, 1, i < 8 ? 200 : 50) > 0 && recv(fds[i], buf, sizeof buf, 0) <= 0)
+        if (fds[i] >= 0 && poll(&p, 1, i < 8 ? 200 : 50) > 0 &&
+            recv(fds[i], buf, sizeof buf, 0) <= 0)
             n_closed++;
     }
     T_CHECK(n_closed >= 36 - 4);
@@ -1033,8 +1034,9 @@ static void test_config_file(void)
     struct ts_err err = {0};
     const char *dir = t_tmpdir();
 
-    write_text(dir, "ok.conf", "# tusach\nport = 9090\n listen = 0.0.0.0 \nthreads=3\n\n"
-                               "per-ip-connections = 10\nmax-body = 4096\n");
+    write_text(dir, "ok.conf",
+               "# tusach\nport = 9090\n listen = 0.0.0.0 \nthreads=3\n\n"
+               "per-ip-connections = 10\nmax-body = 4096\n");
     write_text(dir, "bad.conf", "port = 9090\nportt = 1\n");
     write_text(dir, "bad2.conf", "port = 99999\n");
     server_config_default(&c);
