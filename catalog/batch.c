@@ -39,7 +39,7 @@ int catalog_batch_error(catalog *cat, int64_t batch_id, const char *path, const 
         return err ? (int)err->code : TS_EDB;
     sqlite3_bind_int64(st, 1, batch_id);
     cat_bind_text(st, 2, path);
-    cat_bind_text(st, 3, ts_code_name(why->code));
+    cat_bind_text(st, 3, why->code == TS_OK ? "warning" : ts_code_name(why->code));
     cat_bind_text(st, 4, why->msg);
     return cat_step_done(cat, st, "record import error", err);
 }

@@ -28,6 +28,8 @@ int cmd_suggest(struct cli *c);
 int cmd_batch(struct cli *c);
 int cmd_record(struct cli *c);
 int cmd_item(struct cli *c);
+int cmd_export(struct cli *c);
+int cmd_harvest(struct cli *c);
 int cmd_serve(struct cli *c);
 
 /* Print "tusach: <msg>" for an error and return CLI_ERR. */

@@ -48,7 +48,8 @@ static void on_error(const char *path, const struct ts_err *why, void *arg)
         fputc('\n', stderr);
     c->prog.drawn = 0;
     if (!c->quiet)
-        fprintf(stderr, "failed: %s: %s\n", path, why->msg);
+        fprintf(stderr, "%s: %s: %s\n", why->code == TS_OK ? "warning" : "failed", path,
+                why->msg);
 }
 
 static size_t max_file_mb, batch_files;
@@ -171,10 +172,10 @@ int cmd_import(struct cli *c)
         return cli_fail(&err);
     if (s.metadata) {
         printf("%s %lld: created %zu, merged %zu, updated %zu, unchanged %zu, rejected %zu;"
-               " copies added %zu, refused %zu; possible duplicates %zu; %.1f s\n",
+               " copies added %zu, refused %zu; possible duplicates %zu; warnings %zu; %.1f s\n",
                dry_run ? "dry run (nothing saved), batch" : "batch", (long long)s.batch_id,
                s.created, s.merged, s.updated, s.unchanged, s.rejected, s.items_added,
-               s.items_refused, s.possible_duplicates, s.seconds);
+               s.items_refused, s.possible_duplicates, s.warnings, s.seconds);
         return s.rejected || s.items_refused ? CLI_PARTIAL : CLI_OK;
     }
     printf("batch %lld: imported %zu, unchanged %zu, failed %zu, skipped %zu (not e-books), "

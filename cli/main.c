@@ -24,6 +24,8 @@ static const struct {
     {"batch", cmd_batch, "show an import batch and its error report"},
     {"record", cmd_record, "show | edit | merge records; list possible duplicates"},
     {"item", cmd_item, "add | show | move | withdraw physical copies"},
+    {"export", cmd_export, "export the catalogue as MARCXML, MARC21, Dublin Core or CSV"},
+    {"harvest", cmd_harvest, "harvest Dublin Core records from an OAI-PMH repository"},
     {"serve", cmd_serve, "run the web server"},
 };
 

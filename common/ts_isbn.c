@@ -4,7 +4,10 @@
  */
 #include "ts_isbn.h"
 
+#include <ctype.h>
 #include <string.h>
+
+#include "ts_buf.h"
 
 int ts_isbn_normalize(const char *s, size_t len, char out[14])
 {
@@ -64,4 +67,43 @@ int ts_isbn_normalize(const char *s, size_t len, char out[14])
         return 1;
     }
     return 0;
+}
+
+char *ts_isbn_rewrite(const char *text)
+{
+    struct ts_buf b;
+    const char *p = text;
+
+    ts_buf_init(&b, 0);
+    while (*p) {
+        /* a candidate: starts at a digit not preceded by a word character */
+        if (*p >= '0' && *p <= '9' &&
+            (p == text || !(isalnum((unsigned char)p[-1]) || (unsigned char)p[-1] >= 0x80))) {
+            const char *e = p;
+            size_t digits = 0;
+            char isbn[14];
+            while ((*e >= '0' && *e <= '9') || ((*e == 'X' || *e == 'x') && digits == 9) ||
+                   ((*e == '-' || *e == ' ') && e[1] >= '0' && e[1] <= '9' && digits < 13)) {
+                if (*e != '-' && *e != ' ')
+                    digits++;
+                e++;
+            }
+            /* the run must end the word, and hold exactly an ISBN */
+            while (e > p && (e[-1] == ' ' || e[-1] == '-'))
+                e--;
+            if ((digits == 10 || digits == 13) &&
+                !(isalnum((unsigned char)*e) || (unsigned char)*e >= 0x80) &&
+                ts_isbn_normalize(p, (size_t)(e - p), isbn)) {
+                ts_buf_add(&b, isbn);
+                p = e;
+                continue;
+            }
+            /* not an ISBN: copy the digit run as it is */
+            while (*p >= '0' && *p <= '9')
+                ts_buf_addc(&b, *p++);
+            continue;
+        }
+        ts_buf_addc(&b, *p++);
+    }
+    return ts_buf_take(&b);
 }

@@ -13,4 +13,11 @@
  */
 int ts_isbn_normalize(const char *s, size_t len, char out[14]);
 
+/*
+ * Query helper: a copy of `text` where every ISBN-10 or ISBN-13 written with or
+ * without hyphens/spaces (and a valid check digit) is replaced by its 13 digits,
+ * the form the catalogue indexes. malloc'd (free()).
+ */
+char *ts_isbn_rewrite(const char *text);
+
 #endif

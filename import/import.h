@@ -64,7 +64,8 @@ struct import_summary {
     double seconds;
     /* metadata imports */
     int metadata; /* set by metadata imports: the counts below apply */
-    size_t created, merged, updated, rejected, items_added, items_refused, possible_duplicates;
+    size_t created, merged, updated, rejected, items_added, items_refused, possible_duplicates,
+        warnings;
 };
 
 /* Data folder layout. */

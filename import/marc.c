@@ -52,18 +52,21 @@ struct reader {
     yaz_marc_t mt;
     yaz_iconv_t marc8; /* MARC-8 -> UTF-8, opened on first use */
     size_t rec_no;
-    char where[48];  /* "(byte offset 123)" or "(line 45)" */
-    int stop;        /* non-OK code from a callback: stop reading */
+    char where[48]; /* "(byte offset 123)" or "(line 45)" */
+    int stop;       /* non-OK code from a callback: stop reading */
     char xml_error[160];
     int xml_error_line;
 };
 
 /* ------------------------------------------------------------ reporting */
 
-static int report_origin(struct reader *rd, const char *origin, const char *fmt, ...)
-    TS_PRINTF(3, 4);
+/* `code` TS_EPARSE: the record (or the rest of the file) is skipped;
+ * TS_OK: a warning, the record still lands (metarec.h). */
+static int report_origin(struct reader *rd, enum ts_code code, const char *origin, const char *fmt,
+                         ...) TS_PRINTF(4, 5);
 
-static int report_origin(struct reader *rd, const char *origin, const char *fmt, ...)
+static int report_origin(struct reader *rd, enum ts_code code, const char *origin, const char *fmt,
+                         ...)
 {
     struct ts_err why;
     va_list ap;
@@ -71,7 +74,7 @@ static int report_origin(struct reader *rd, const char *origin, const char *fmt,
 
     if (!rd->on_error)
         return TS_OK;
-    why.code = TS_EPARSE;
+    why.code = code;
     va_start(ap, fmt);
     vsnprintf(why.msg, sizeof why.msg, fmt, ap); /* a cut message is still a message */
     va_end(ap);
@@ -102,7 +105,7 @@ static int skip_record(struct reader *rd, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     record_origin(rd, NULL, origin, sizeof origin);
-    return report_origin(rd, origin, "%s", msg);
+    return report_origin(rd, TS_EPARSE, origin, "%s", msg);
 }
 
 /* marc_warn_fn: a field of the current record was dropped. */
@@ -112,7 +115,7 @@ static int warn_field(const char *tag, const char *why, void *ctx)
     char origin[1024];
 
     record_origin(rd, tag, origin, sizeof origin);
-    return report_origin(rd, origin, "%s", why);
+    return report_origin(rd, TS_OK, origin, "%s", why);
 }
 
 /* YAZ's complaints about the record it holds, and what they mean. */
@@ -696,14 +699,13 @@ static int read_xml(struct reader *rd, FILE *f, const char *path, struct ts_err 
         if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
             snprintf(origin, sizeof origin, "%s line %d", rd->name,
                      xmlTextReaderGetParserLineNumber(tr));
-            rc = report_origin(rd, origin,
+            rc = report_origin(rd, TS_EPARSE, origin,
                                "document has a DOCTYPE: refused (MARCXML needs none, and its "
                                "entities could read local files or expand without bound)");
             goto out;
         }
         if (type == XML_READER_TYPE_ELEMENT && !root[0])
-            snprintf(root, sizeof root, "%s",
-                     (const char *)xmlTextReaderConstLocalName(tr));
+            snprintf(root, sizeof root, "%s", (const char *)xmlTextReaderConstLocalName(tr));
         if (type == XML_READER_TYPE_ELEMENT && is_marc_record(tr)) {
             xmlNode *node = xmlTextReaderCurrentNode(tr);
             rd->rec_no++;
@@ -732,14 +734,13 @@ static int read_xml(struct reader *rd, FILE *f, const char *path, struct ts_err 
     if (ret < 0) {
         snprintf(origin, sizeof origin, "%s line %d", rd->name,
                  rd->xml_error_line ? rd->xml_error_line : xmlTextReaderGetParserLineNumber(tr));
-        rc = report_origin(rd, origin, "not well-formed XML: %s%s",
+        rc = report_origin(rd, TS_EPARSE, origin, "not well-formed XML: %s%s",
                            rd->xml_error[0] ? rd->xml_error : "parse error",
                            rd->rec_no ? " (records before this point were read)" : "");
-    } else if (rd->rec_no == 0 && strcmp(root, "collection") != 0 &&
-               strcmp(root, "OAI-PMH") != 0) {
+    } else if (rd->rec_no == 0 && strcmp(root, "collection") != 0 && strcmp(root, "OAI-PMH") != 0) {
         snprintf(origin, sizeof origin, "%s", rd->name);
-        rc = report_origin(rd, origin, "no MARCXML record in this XML document (root <%s>)",
-                           root);
+        rc = report_origin(rd, TS_EPARSE, origin,
+                           "no MARCXML record in this XML document (root <%s>)", root);
     }
 out:
     xmlFreeTextReader(tr);
@@ -770,8 +771,8 @@ int import_marc_read(const char *path, const char *default_source, meta_emit_fn 
         return ts_fail(err, TS_EIO, "%s: cannot open", rd.name);
     rd.mt = yaz_marc_create();
     /* the first non-blank byte says which format (a UTF-8 BOM is blank) */
-    while ((c = getc(f)) != EOF && (is_blank((unsigned char)c) || c == 0xEF || c == 0xBB ||
-                                    c == 0xBF))
+    while ((c = getc(f)) != EOF &&
+           (is_blank((unsigned char)c) || c == 0xEF || c == 0xBB || c == 0xBF))
         ;
     if (ferror(f) || fseek(f, 0, SEEK_SET) != 0) {
         rc = ts_fail(err, TS_EIO, "%s: read error", rd.name);
@@ -870,9 +871,9 @@ out:
 
 int export_marc_begin(FILE *out, int xml, struct ts_err *err)
 {
-    if (xml && fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<collection xmlns=\"" MARC_NS
-                     "\">\n",
-                     out) == EOF)
+    if (xml &&
+        fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<collection xmlns=\"" MARC_NS "\">\n",
+              out) == EOF)
         return ts_fail(err, TS_EIO, "cannot write the MARCXML header");
     return TS_OK;
 }

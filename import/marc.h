@@ -41,17 +41,21 @@
  * multi-byte UTF-8 is taken as UTF-8 (exports from Vietnamese systems often
  * leave leader/09 blank). Text ends up NFC (metarec.c).
  *
- * Problems are reported through `on_error` (NULL: ignored), never printed:
+ * Problems are reported through `on_error` (NULL: ignored), never printed;
+ * why->code is TS_EPARSE when something is skipped, TS_OK for a warning:
  *  - a record that is skipped, origin "<file> record N (byte offset O)" for
  *    ISO 2709 or "<file> record N (line L)" for MARCXML, with the reason
  *    (length lies, truncated, directory past the end, NUL byte, bad
  *    indicator, bad MARC-8 sequence, not a MARC record, not bibliographic);
  *    an ISO 2709 reader then resynchronises on the next record terminator
  *    (0x1D) or plausible leader and goes on;
- *  - a part of a record that is dropped while the record is kept, origin
- *    "<...> field 952": a holding without a barcode, a field over 9999 bytes;
+ *  - a part of a record that is dropped while the record is kept (TS_OK),
+ *    origin "<...> field 952": a holding without a barcode, a field over
+ *    9999 bytes;
  *  - for MARCXML, a document that stops being well-formed, origin
- *    "<file> line L": records before that point have been emitted.
+ *    "<file> line L" (or the record being read): records before that point
+ *    have been emitted; libxml2 cannot go on after a well-formedness error,
+ *    nor past a record over MARC_XML_RECORD_MAX, so reading stops there.
  * `default_source` is r->source when the record has no 003 (may be NULL).
  *
  * Returns TS_OK when the file was read to its end or to the point where it
@@ -74,7 +78,8 @@ int import_marc_read(const char *path, const char *default_source, meta_emit_fn 
  * Returns TS_OK, TS_EINVAL (a value is not UTF-8), TS_ETOOBIG (ISO 2709 only:
  * a field over 9999 bytes or a record over 99999 bytes, which YAZ would
  * write with a corrupt directory), TS_EIO (write failed). Nothing is written
- * on failure. `r` is borrowed.
+ * when mapping or a limit fails. `r` is borrowed. Values in the record are
+ * written as they are, with the ISBD punctuation MARC expects added.
  */
 int export_marc_write(FILE *out, int xml, const struct meta_rec *r, struct ts_err *err);
 
@@ -97,8 +102,8 @@ struct marc_subfield {
 
 struct marc_field {
     char tag[4];
-    char ind[3];          /* two indicators + NUL ("" for control fields) */
-    char *data;           /* control field (00X) content; NULL for data fields */
+    char ind[3]; /* two indicators + NUL ("" for control fields) */
+    char *data;  /* control field (00X) content; NULL for data fields */
     struct marc_subfield *subs;
     size_t n_subs;
 };
@@ -114,7 +119,8 @@ void marc_record_clear(struct marc_record *m);
 /* Append a control field / a data field (returned pointer valid until the
  * next append) / a subfield; values are copied. */
 void marc_record_add_control(struct marc_record *m, const char *tag, const char *data, size_t len);
-struct marc_field *marc_record_add_data(struct marc_record *m, const char *tag, char ind1, char ind2);
+struct marc_field *marc_record_add_data(struct marc_record *m, const char *tag, char ind1,
+                                        char ind2);
 void marc_field_add_sub(struct marc_field *f, char code, const char *value, size_t len);
 
 /* 1 if s[0..len) is well-formed UTF-8 (no overlong forms, no surrogates). */
@@ -129,8 +135,8 @@ typedef int (*marc_warn_fn)(const char *tag, const char *why, void *ctx);
 int marc_leader_is_bibliographic(const char *leader);
 
 /* Fill `r` (zeroed by the caller) from `m`. Returns TS_OK or warn's code. */
-int marc_map_to_meta(const struct marc_record *m, const char *default_source,
-                     struct meta_rec *r, marc_warn_fn warn, void *ctx);
+int marc_map_to_meta(const struct marc_record *m, const char *default_source, struct meta_rec *r,
+                     marc_warn_fn warn, void *ctx);
 
 /* Build `m` (zeroed by the caller; cleared on failure) from `r`.
  * TS_OK or TS_EINVAL (a value is not UTF-8). */

@@ -28,7 +28,8 @@
 #include "ts_text.h"
 
 /* Longest note/description/subject we assemble from several subfields or
- * fields; a record is at most 99,999 bytes in ISO 2709 anyway. */
+ * fields (records themselves are bounded: 99,999 bytes in ISO 2709,
+ * MARC_XML_RECORD_MAX in MARCXML). */
 #define JOIN_MAX ((size_t)1 << 20)
 
 /* ---------------------------------------------------------------- record */
@@ -68,7 +69,8 @@ void marc_record_add_control(struct marc_record *m, const char *tag, const char 
     f->data = ts_xstrndup(data, len);
 }
 
-struct marc_field *marc_record_add_data(struct marc_record *m, const char *tag, char ind1, char ind2)
+struct marc_field *marc_record_add_data(struct marc_record *m, const char *tag, char ind1,
+                                        char ind2)
 {
     struct marc_field *f = add_field(m, tag);
     f->ind[0] = ind1;
@@ -364,17 +366,39 @@ static int map_035(struct mapper *mp, const struct marc_field *f, const struct m
 static const struct {
     const char *key, *role;
 } relators[] = {
-    {"aut", "author"},          {"cre", "author"},           {"author", "author"},
-    {"tac gia", "author"},      {"edt", "editor"},           {"editor", "editor"},
-    {"ed", "editor"},           {"chu bien", "editor"},      {"bien tap", "editor"},
-    {"hieu dinh", "editor"},    {"trl", "translator"},       {"translator", "translator"},
-    {"tr", "translator"},       {"dich", "translator"},      {"nguoi dich", "translator"},
-    {"dich gia", "translator"}, {"ill", "illustrator"},      {"illustrator", "illustrator"},
-    {"minh hoa", "illustrator"}, {"ve tranh", "illustrator"}, {"com", "compiler"},
-    {"compiler", "compiler"},   {"comp", "compiler"},        {"bien soan", "compiler"},
-    {"suu tam", "compiler"},    {"tuyen chon", "compiler"},  {"ctb", "contributor"},
-    {"contributor", "contributor"}, {"nrt", "narrator"},     {"narrator", "narrator"},
-    {"prf", "performer"},       {"performer", "performer"},  {"pht", "photographer"},
+    {"aut", "author"},
+    {"cre", "author"},
+    {"author", "author"},
+    {"tac gia", "author"},
+    {"edt", "editor"},
+    {"editor", "editor"},
+    {"ed", "editor"},
+    {"chu bien", "editor"},
+    {"bien tap", "editor"},
+    {"hieu dinh", "editor"},
+    {"trl", "translator"},
+    {"translator", "translator"},
+    {"tr", "translator"},
+    {"dich", "translator"},
+    {"nguoi dich", "translator"},
+    {"dich gia", "translator"},
+    {"ill", "illustrator"},
+    {"illustrator", "illustrator"},
+    {"minh hoa", "illustrator"},
+    {"ve tranh", "illustrator"},
+    {"com", "compiler"},
+    {"compiler", "compiler"},
+    {"comp", "compiler"},
+    {"bien soan", "compiler"},
+    {"suu tam", "compiler"},
+    {"tuyen chon", "compiler"},
+    {"ctb", "contributor"},
+    {"contributor", "contributor"},
+    {"nrt", "narrator"},
+    {"narrator", "narrator"},
+    {"prf", "performer"},
+    {"performer", "performer"},
+    {"pht", "photographer"},
     {"photographer", "photographer"},
 };
 
@@ -445,9 +469,13 @@ static int map_title(struct mapper *mp, const struct marc_field *f, const struct
     return TS_OK;
 }
 
+/* Append sep + prefix + s; a value that would pass the buffer's ceiling is
+ * left out whole rather than cut (ts_buf would drop everything). */
 static void join(struct ts_buf *b, const char *sep, const char *prefix, const char *s)
 {
     if (!s || !*s)
+        return;
+    if (b->max && b->len + strlen(sep) + (prefix ? strlen(prefix) : 0) + strlen(s) >= b->max)
         return;
     if (b->len)
         ts_buf_add(b, sep);
@@ -807,8 +835,7 @@ static const char *resource_type(const char *leader)
 {
     switch (leader[6]) {
     case 'a':
-    case 't':
-        return leader[7] == 's' ? "periodical" : "book";
+    case 't': return leader[7] == 's' ? "periodical" : "book";
     case 'g': return "video";
     case 'i':
     case 'j': return "audio";
@@ -888,7 +915,8 @@ static void put(struct builder *b, struct marc_field *f, char code, const char *
     if (punct && n) {
         char last = v.data[n - 1];
         int is_dot = strcmp(punct, ".") == 0;
-        if (!(is_dot && (last == '.' || last == '?' || last == '!')) && last != punct[strlen(punct) - 1])
+        if (!(is_dot && (last == '.' || last == '?' || last == '!')) &&
+            last != punct[strlen(punct) - 1])
             ts_buf_add(&v, punct);
     }
     if (v.len)
@@ -941,6 +969,8 @@ static const struct {
 
 static const char *ident_tag(const char *id, const char **value)
 {
+    const char *colon;
+
     for (size_t k = 0; k < sizeof ident_tags / sizeof ident_tags[0]; k++) {
         size_t n = strlen(ident_tags[k].prefix);
         if (strncmp(id, ident_tags[k].prefix, n) == 0) {
@@ -948,8 +978,11 @@ static const char *ident_tag(const char *id, const char **value)
             return ident_tags[k].tag;
         }
     }
+    /* "scheme:value" with a short scheme: 024 with $2 (see put_identifiers,
+     * whose scheme buffer holds 31 bytes); anything else as written in 035 */
     *value = id;
-    return strchr(id, ':') ? "024" : "035";
+    colon = strchr(id, ':');
+    return colon && colon > id && colon - id < 32 ? "024" : "035";
 }
 
 static void put_identifiers(struct builder *b, const struct meta_rec *r)

@@ -71,8 +71,9 @@ struct meta_item *meta_add_item(struct meta_rec *r); /* zeroed, owned by r */
 
 /*
  * Reader callbacks. emit takes the record (even on failure). on_error reports
- * a record or line that was skipped: origin names file and position
- * ("books.csv line 12, column ISBN"), why the reason. A non-OK return from
+ * a record or line that was skipped (why->code != TS_OK), or a warning about
+ * one that still lands (why->code == TS_OK: a bad ISBN dropped...): origin
+ * names file and position ("books.csv line 12, column ISBN"), why the reason. A non-OK return from
  * either stops the reader with that code.
  */
 typedef int (*meta_emit_fn)(struct meta_rec *rec, void *ctx);

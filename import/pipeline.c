@@ -576,7 +576,9 @@ int import_run(const char *path, const struct import_opts *opts, struct import_s
     struct pipe p;
     int rc;
 
-    /*PENDING-DISPATCH*/
+    if (opts->format == IMPORT_CSV || opts->format == IMPORT_MARC || opts->format == IMPORT_DC ||
+        (opts->format == IMPORT_AUTO && import_detect_format(path) != IMPORT_FILES))
+        return import_metadata(path, opts, sum, err);
     if ((rc = pipe_open(&p, opts, sum, err)))
         return rc;
     if ((rc = catalog_library_get(p.cat, opts->library ? opts->library : "", &lib, err)))

@@ -31,6 +31,7 @@
 #include "indexer.h"
 #include "schema.h"
 #include "ts_buf.h"
+#include "ts_isbn.h"
 #include "ts_mem.h"
 #include "ts_text.h"
 #include "ts_util.h"
@@ -783,7 +784,12 @@ int indexer_search(indexer *ix, const struct ix_query *q, struct ix_results **ou
     *out = NULL;
     if (!q->text)
         return ts_fail(err, TS_EINVAL, "empty query");
-    qparse_run(&qp, q->text);
+    {
+        /* "978-604-..." and ISBN-10 find the record's ISBN-13 */
+        char *text = ts_isbn_rewrite(q->text);
+        qparse_run(&qp, text);
+        free(text);
+    }
     filters_build(&f, q);
     if (qp.n == 0) {
         rc = ts_fail(err, TS_EINVAL, "empty query");

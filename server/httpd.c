@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@
 #include "errors.h"
 #include "request.h"
 #include "response.h"
+#include "sanitize.h"
 #include "server_int.h"
 #include "ts_log.h"
 #include "ts_mem.h"
@@ -49,12 +51,27 @@ struct server {
 
 static atomic_uint_fast64_t generations;
 
+/* MHD's messages, at most MHD_LOG_PER_SECOND a second: a flood of refused
+ * connections must not become a flood of log lines. */
+#define MHD_LOG_PER_SECOND 10
+static atomic_llong log_second;
+static atomic_int log_count;
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
+    long long now = (long long)time(NULL);
     char line[512];
     size_t n;
 
     (void)cls;
+    if (atomic_exchange(&log_second, now) != now)
+        atomic_store(&log_count, 0);
+    if (atomic_fetch_add(&log_count, 1) == MHD_LOG_PER_SECOND) {
+        ts_log(TS_LOG_WARN, "srv", "mhd: more messages this second are dropped");
+        return;
+    }
+    if (atomic_load(&log_count) > MHD_LOG_PER_SECOND)
+        return;
     vsnprintf(line, sizeof line, fmt, ap);
     n = strlen(line);
     while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -297,6 +314,7 @@ int server_open(const struct server_config *cfg, server **out, struct ts_err *er
     }
     if ((rc = assets_open(&s->assets, err)) || (rc = load_strings(s, err)))
         goto fail;
+    sanitize_init();
 
     memset(&sin, 0, sizeof sin);
     memset(&sin6, 0, sizeof sin6);

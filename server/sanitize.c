@@ -266,6 +266,11 @@ static xmlNode *find_body(xmlNode *n)
     return NULL;
 }
 
+void sanitize_init(void)
+{
+    xmlInitParser();
+}
+
 int sanitize_html(const char *html, size_t len, const struct sanitize_opts *o, char **out,
                   struct ts_err *err)
 {

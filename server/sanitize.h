@@ -31,6 +31,9 @@ struct sanitize_opts {
     const char *base_dir;
 };
 
+/* Initialise libxml2 once, from the main thread, before worker threads parse. */
+void sanitize_init(void);
+
 /* Sanitise UTF-8 `html[0..len)` into *out (malloc'd, free()). TS_EPARSE if
  * libxml2 cannot make a document of it. Thread-safe. */
 int sanitize_html(const char *html, size_t len, const struct sanitize_opts *o, char **out,

@@ -56,8 +56,8 @@ for w in bạn bản bàn; do
   n=$(exact_rows "$w" 3)
   check "'$w': the top 3 pages contain '$w' exactly ($n/3)" test "$n" -eq 3
 done
-n=$("$TUSACH" search "ban" --limit 10 --format tsv | cut -f7 | python3 -c '
+n=$("$TUSACH" search "ban" --limit 20 --format tsv | cut -f7 | python3 -c '
 import re, sys
 print(len({m.lower() for m in re.findall(r"\*\*([^*]+)\*\*", sys.stdin.read())}))')
-check "'ban' typed without accents matches several spellings ($n)" test "$n" -ge 2
+check "'ban' typed without accents matches several spellings in its top 20 ($n)" test "$n" -ge 2
 finish

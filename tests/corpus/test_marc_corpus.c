@@ -102,7 +102,7 @@ static int on_error(const char *origin, const struct ts_err *why, void *ctx)
 {
     struct tally *t = ctx;
 
-    if (strstr(origin, " field ")) /* a part of a record dropped, the record kept */
+    if (why->code == TS_OK) /* a warning: a part of a record dropped, the record kept */
         t->dropped++;
     else
         t->errors++;

@@ -13,6 +13,7 @@
  * 127.0.0.2 that must not starve a normal client on 127.0.0.1.
  */
 #include <archive.h>
+#include <pthread.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <jansson.h>
@@ -1028,6 +1029,68 @@ static void test_slowloris(void)
     t_srv_stop(&s2);
 }
 
+static void *hammer(void *arg)
+{
+    static const char *const paths[] = {"/api/v1/search?q=thu+vien", "/search?q=cai+dat",
+                                        "/api/v1/libraries", "/", "/api/v1/suggest?q=so"};
+    int *ok = arg;
+
+    for (int i = 0; i < 25; i++) {
+        struct t_http r;
+        t_http_get(&srv, paths[i % 5], &r);
+        *ok += r.status == 200;
+        t_http_free(&r);
+    }
+    return NULL;
+}
+
+/* Several clients at once: each worker thread opens its own catalogue and
+ * index handles (under ASan/UBSan this also catches sharing mistakes). */
+static void test_concurrent_clients(void)
+{
+    pthread_t th[6];
+    int ok[6] = {0}, total = 0;
+
+    for (int i = 0; i < 6; i++)
+        pthread_create(&th[i], NULL, hammer, &ok[i]);
+    for (int i = 0; i < 6; i++) {
+        pthread_join(th[i], NULL);
+        total += ok[i];
+    }
+    T_EQ_INT(total, 6 * 25);
+}
+
+/* TUSACH_ASSET_DIR: static files and templates come from disk. */
+static void test_asset_dir(void)
+{
+    const char *src = getenv("TS_SOURCE_DIR");
+    char dir[1024], path[1100], *want = NULL;
+    size_t len;
+    struct t_srv s2;
+    struct t_http r;
+    struct ts_err err = {0};
+
+    if (!src)
+        return;
+    snprintf(dir, sizeof dir, "%s/server", src);
+    snprintf(path, sizeof path, "%s/static/app.js", dir);
+    T_REQUIRE(ts_read_file(path, 1 << 20, &want, &len, &err) == TS_OK);
+    setenv("TUSACH_ASSET_DIR", dir, 1);
+    if (t_srv_start(&s2, data_dir, NULL) == 0) {
+        t_http_get(&s2, "/static/app.js", &r);
+        T_EQ_INT(r.status, 200);
+        T_EQ_INT(r.body.len, len);
+        T_CHECK(r.body.data && memcmp(r.body.data, want, len) == 0);
+        t_http_free(&r);
+        t_http_get(&s2, "/", &r);
+        T_EQ_INT(r.status, 200);
+        t_http_free(&r);
+        t_srv_stop(&s2);
+    }
+    unsetenv("TUSACH_ASSET_DIR");
+    free(want);
+}
+
 static void test_config_file(void)
 {
     struct server_config c;
@@ -1094,6 +1157,8 @@ int main(int argc, char **argv)
         {"huge_header", test_huge_header},
         {"huge_body", test_huge_body},
         {"slowloris", test_slowloris},
+        {"concurrent_clients", test_concurrent_clients},
+        {"asset_dir", test_asset_dir},
         {"config_file", test_config_file},
         {"shutdown", test_shutdown},
         {0},

@@ -29,6 +29,7 @@ struct got {
     size_t n, total;
     char origin[ERRS][512];
     char why[ERRS][256];
+    int code[ERRS];
     size_t n_err;
 };
 
@@ -53,6 +54,7 @@ static int on_error(const char *origin, const struct ts_err *why, void *ctx)
     if (g->n_err < ERRS) {
         snprintf(g->origin[g->n_err], sizeof g->origin[0], "%s", origin);
         snprintf(g->why[g->n_err], sizeof g->why[0], "%s", why->msg);
+        g->code[g->n_err] = why->code;
     }
     g->n_err++;
     return TS_OK;
@@ -196,8 +198,8 @@ static void test_full_record(void)
     df(mt, "082", "04", "a895.922/34", "214", NULL);
     df(mt, "084", "  ", "aV23", NULL);
     df(mt, "100", "1 ", "aNguyễn, Nhật Ánh,", "etác giả.", NULL);
-    df(mt, "245", "10", "aCho tôi xin một vé đi tuổi thơ :", "btruyện dài /",
-       "cNguyễn Nhật Ánh.", NULL);
+    df(mt, "245", "10", "aCho tôi xin một vé đi tuổi thơ :", "btruyện dài /", "cNguyễn Nhật Ánh.",
+       NULL);
     df(mt, "246", "1 ", "aTicket to childhood", NULL);
     df(mt, "250", "  ", "aTái bản lần thứ 30.", NULL);
     df(mt, "260", "  ", "aTP. Hồ Chí Minh :", "bNxb. Kim Đồng,", "c2019.", NULL);
@@ -288,6 +290,7 @@ static void test_full_record(void)
     T_EQ_INT(g.n_err, 1);
     T_EQ_STR(g.origin[0], "full.mrc record 1 (byte offset 0) field 952");
     T_CHECK(strstr(g.why[0], "barcode") != NULL);
+    T_EQ_INT(g.code[0], TS_OK); /* a warning: the record landed */
     got_free(&g);
 }
 
@@ -343,15 +346,23 @@ static void test_marc8(void)
     size_t len;
     char *iso;
 
-    df(mt, "245", "10", "aCaf\xE2" "e au lait /", "bVi\xE3\xF2" "et Nam.", NULL);
-    df(mt, "100", "1 ", "aAndr\xE2" "e, Jean.", NULL);
+    df(mt, "245", "10",
+       "aCaf\xE2"
+       "e au lait /",
+       "bVi\xE3\xF2"
+       "et Nam.",
+       NULL);
+    df(mt, "100", "1 ",
+       "aAndr\xE2"
+       "e, Jean.",
+       NULL);
     iso = rec_iso(mt, &len);
     write_bytes(path, iso, len);
     free(iso);
     T_OK(read_file(path, &g), NULL);
     T_REQUIRE(g.n == 1);
-    T_EQ_STR(g.recs[0]->title, "Caf\xC3\xA9 au lait");        /* é precomposed (NFC) */
-    T_EQ_STR(g.recs[0]->subtitle, "Vi\xE1\xBB\x87t Nam");      /* ệ U+1EC7 */
+    T_EQ_STR(g.recs[0]->title, "Caf\xC3\xA9 au lait");    /* é precomposed (NFC) */
+    T_EQ_STR(g.recs[0]->subtitle, "Vi\xE1\xBB\x87t Nam"); /* ệ U+1EC7 */
     T_EQ_STR(g.recs[0]->authors[0].name, "Andr\xC3\xA9, Jean");
     T_EQ_INT(g.n_err, 0);
     got_free(&g);
@@ -403,9 +414,11 @@ static struct meta_rec *sample_rec(void)
     meta_add_str(&r->identifiers, &r->n_identifiers, "issn:0378-5955", strlen("issn:0378-5955"));
     meta_add_str(&r->identifiers, &r->n_identifiers, "other:(KOHA)42", strlen("other:(KOHA)42"));
     meta_add_str(&r->identifiers, &r->n_identifiers, "doi:10.1000/182", strlen("doi:10.1000/182"));
-    meta_add_str(&r->subjects, &r->n_subjects, "Văn học thiếu nhi -- Việt Nam", strlen("Văn học thiếu nhi -- Việt Nam"));
+    meta_add_str(&r->subjects, &r->n_subjects, "Văn học thiếu nhi -- Việt Nam",
+                 strlen("Văn học thiếu nhi -- Việt Nam"));
     meta_add_str(&r->subjects, &r->n_subjects, "Truyện", strlen("Truyện"));
-    meta_add_str(&r->links, &r->n_links, "https://example.org/de-men", strlen("https://example.org/de-men"));
+    meta_add_str(&r->links, &r->n_links, "https://example.org/de-men",
+                 strlen("https://example.org/de-men"));
     it = meta_add_item(r);
     it->barcode = ts_xstrdup("TV01-000001");
     it->library = ts_xstrdup("TV01");
@@ -534,7 +547,7 @@ static void test_round_trip_iso(void)
         yaz_marc_xml(mt, YAZ_MARC_CHECK);
         T_EQ_INT(yaz_marc_write_mode(mt, w), 0);
         T_EQ_INT(wrbuf_len(w), 0); /* no comments: nothing YAZ had to guess */
-        T_EQ_INT(buf[9], 'a');    /* leader/09: UTF-8 */
+        T_EQ_INT(buf[9], 'a');     /* leader/09: UTF-8 */
         wrbuf_destroy(w);
         yaz_marc_destroy(mt);
     }
@@ -582,8 +595,37 @@ static void test_huge_field(void)
     T_EQ_STR(g.recs[0]->title, r->title);
     T_EQ_INT(g.n_err, 1);
     T_CHECK(strstr(g.origin[0], "field 520") != NULL);
+    T_EQ_INT(g.code[0], TS_OK);
     T_CHECK(has_error(&g, "over MARC's limit"));
     got_free(&g);
+    meta_rec_free(r);
+}
+
+/* What the writer refuses: text that is not UTF-8 (it would make invalid
+ * XML), a record too big for ISO 2709 (5,000 copies); nothing is written. */
+static void test_writer_refuses(void)
+{
+    struct meta_rec *r = sample_rec();
+    FILE *f = fopen(path_in_tmp("refused.mrc"), "wb");
+    struct ts_err err;
+
+    T_REQUIRE(f != NULL);
+    free(r->title);
+    r->title = ts_xstrdup("Bad \xFF byte");
+    T_EQ_INT(export_marc_write(f, 0, r, &err), TS_EINVAL);
+    T_EQ_INT(export_marc_write(f, 1, r, &err), TS_EINVAL);
+    free(r->title);
+    r->title = ts_xstrdup("Many copies");
+    for (int i = 0; i < 5000; i++) {
+        char bc[32];
+        snprintf(bc, sizeof bc, "TV01-%06d", i);
+        meta_add_item(r)->barcode = ts_xstrdup(bc);
+    }
+    T_EQ_INT(export_marc_write(f, 0, r, &err), TS_ETOOBIG);
+    T_CHECK(strstr(err.msg, "99999") != NULL);
+    T_EQ_INT(ftell(f), 0);
+    T_OK(export_marc_write(f, 1, r, &err), &err); /* MARCXML has no such limit */
+    fclose(f);
     meta_rec_free(r);
 }
 
@@ -614,6 +656,7 @@ static void sandwich(const char *name, const char *bad, size_t bad_len, const ch
     }
     if (g.n_err) {
         char want[64];
+        T_EQ_INT(g.code[0], TS_EPARSE);
         snprintf(want, sizeof want, "%s record 2 (byte offset %zu)", name, la);
         T_EQ_STR(g.origin[0], want);
     }
@@ -650,7 +693,8 @@ static void test_bad_indicator(void)
 {
     size_t len;
     char *x = small_rec("X", "Broken", &len);
-    char *ind = strstr(x + 24, "10\x1f" "aBroken");
+    char *ind = strstr(x + 24, "10\x1f"
+                               "aBroken");
 
     T_REQUIRE(ind != NULL);
     ind[0] = 0x01;
@@ -956,6 +1000,7 @@ int main(int argc, char **argv)
         {"round_trip_iso", test_round_trip_iso},
         {"round_trip_xml", test_round_trip_xml},
         {"huge_field", test_huge_field},
+        {"writer_refuses", test_writer_refuses},
         {"length_lies", test_length_lies},
         {"directory_past_end", test_directory_past_end},
         {"bad_indicator", test_bad_indicator},
