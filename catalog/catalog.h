@@ -133,9 +133,9 @@ const char *cat_outcome_name(enum cat_outcome o); /* "created" ... */
 /* One physical copy to add with a record. */
 struct cat_item_in {
     const char *barcode;
-    const char *library;   /* holding library code; NULL = the default library */
+    const char *library; /* holding library code; NULL = the default library */
     const char *call_number, *shelf_location, *acquired, *price;
-    const char *status;    /* NULL = available */
+    const char *status; /* NULL = available */
 };
 
 struct cat_upsert_result {
@@ -144,7 +144,7 @@ struct cat_upsert_result {
     const char *matched_by; /* static: "source", "isbn", "issn", "lccn", "oclc",
                                "title+author+year", or NULL when created */
     size_t items_added, items_unchanged, items_refused;
-    size_t conflicts;       /* values kept in the record's history */
+    size_t conflicts;           /* values kept in the record's history */
     int64_t possible_duplicate; /* a record that looks alike but did not match, or 0 */
 };
 
@@ -201,8 +201,8 @@ void cat_duplicates_free(struct cat_duplicate *d, size_t n);
 /* ---- items (catalog/item.c) ---- */
 struct cat_item {
     int64_t id, record_id;
-    char *barcode, *home_library, *custodian, *status, *call_number, *shelf_location,
-        *acquired, *price;
+    char *barcode, *home_library, *custodian, *status, *call_number, *shelf_location, *acquired,
+        *price;
 };
 /* Valid statuses: available on_loan in_transit on_hold_shelf lost withdrawn. */
 int catalog_item_status_valid(const char *status);
@@ -216,8 +216,7 @@ int catalog_item_get(catalog *cat, const char *barcode, struct cat_item *out, st
 int catalog_item_move(catalog *cat, const char *barcode, const char *library, const char *actor,
                       struct ts_err *err);
 /* Withdraw a copy from the collection. TS_ECONFLICT when on loan or in transit. */
-int catalog_item_withdraw(catalog *cat, const char *barcode, const char *actor,
-                          struct ts_err *err);
+int catalog_item_withdraw(catalog *cat, const char *barcode, const char *actor, struct ts_err *err);
 void cat_item_clear(struct cat_item *it);
 
 /* Record ids with a copy or a digital holding at a library (export --library). */

@@ -12,7 +12,7 @@
 #include "ts_buf.h"
 #include "ts_mem.h"
 
-static const char *const statuses[] = {"available", "on_loan",  "in_transit", "on_hold_shelf",
+static const char *const statuses[] = {"available", "on_loan",   "in_transit", "on_hold_shelf",
                                        "lost",      "withdrawn", NULL};
 
 int catalog_item_status_valid(const char *status)
@@ -80,8 +80,7 @@ static int item_insert(catalog *cat, void *arg, struct ts_err *err)
     if (!in->barcode || !*in->barcode || strlen(in->barcode) > 64)
         return ts_fail(err, TS_EINVAL, "a copy needs a barcode of 1-64 bytes");
     if (in->status && !catalog_item_status_valid(in->status))
-        return ts_fail(err, TS_EINVAL, "barcode %s: unknown status '%s'", in->barcode,
-                       in->status);
+        return ts_fail(err, TS_EINVAL, "barcode %s: unknown status '%s'", in->barcode, in->status);
     if (in->library && (rc = library_id(cat, in->library, &lib, err)))
         return rc;
     if (!lib)
@@ -106,8 +105,8 @@ static int item_insert(catalog *cat, void *arg, struct ts_err *err)
                 owner = sqlite3_column_int64(st, 0);
             sqlite3_reset(st);
         }
-        return ts_fail(err, TS_ECONFLICT, "barcode %s already belongs to record %lld",
-                       in->barcode, (long long)owner);
+        return ts_fail(err, TS_ECONFLICT, "barcode %s already belongs to record %lld", in->barcode,
+                       (long long)owner);
     }
     if (rc)
         return rc;
@@ -124,17 +123,16 @@ static int item_insert(catalog *cat, void *arg, struct ts_err *err)
 }
 
 int catalog_item_add(catalog *cat, int64_t record_id, const struct cat_item_in *in,
-                     int64_t default_library_id, const char *actor, int64_t *id,
-                     struct ts_err *err)
+                     int64_t default_library_id, const char *actor, int64_t *id, struct ts_err *err)
 {
     struct add_args a = {record_id, default_library_id, id, in, actor ? actor : "cli"};
     *id = 0;
     return in_tx(cat, item_insert, &a, err);
 }
 
-#define ITEM_COLS                                                                              \
-    "SELECT i.id, i.record_id, i.barcode, h.code, c.code, i.status, i.call_number,"            \
-    " i.shelf_location, i.acquired, i.price FROM item i"                                       \
+#define ITEM_COLS                                                                                  \
+    "SELECT i.id, i.record_id, i.barcode, h.code, c.code, i.status, i.call_number,"                \
+    " i.shelf_location, i.acquired, i.price FROM item i"                                           \
     " JOIN library h ON h.id = i.home_library_id JOIN library c ON c.id = i.custodian_id"
 
 static void fill_item(sqlite3_stmt *st, struct cat_item *it)
@@ -212,8 +210,7 @@ void cat_item_clear(struct cat_item *it)
 }
 
 static int item_event(catalog *cat, const char *actor, const char *kind, const struct cat_item *it,
-                      const char *field, const char *before, const char *after,
-                      struct ts_err *err)
+                      const char *field, const char *before, const char *after, struct ts_err *err)
 {
     struct ts_buf d;
     int rc;
@@ -247,8 +244,7 @@ int catalog_item_move(catalog *cat, const char *barcode, const char *library, co
         goto out;
     if (strcmp(it.status, "on_loan") == 0 || strcmp(it.status, "in_transit") == 0 ||
         strcmp(it.status, "on_hold_shelf") == 0) {
-        rc = ts_fail(err, TS_ECONFLICT, "copy %s is %s: it cannot move now", barcode,
-                     it.status);
+        rc = ts_fail(err, TS_ECONFLICT, "copy %s is %s: it cannot move now", barcode, it.status);
         goto out;
     }
     if (!(st = cat_stmt(cat, sql, err))) {
@@ -266,11 +262,9 @@ out:
     return catalog_tx_end(cat, rc, err);
 }
 
-int catalog_item_withdraw(catalog *cat, const char *barcode, const char *actor,
-                          struct ts_err *err)
+int catalog_item_withdraw(catalog *cat, const char *barcode, const char *actor, struct ts_err *err)
 {
-    static const char sql[] =
-        "UPDATE item SET status = 'withdrawn', updated = ?2 WHERE id = ?1";
+    static const char sql[] = "UPDATE item SET status = 'withdrawn', updated = ?2 WHERE id = ?1";
     struct cat_item it;
     sqlite3_stmt *st;
     int rc;
@@ -294,8 +288,7 @@ int catalog_item_withdraw(catalog *cat, const char *barcode, const char *actor,
     sqlite3_bind_int64(st, 1, it.id);
     sqlite3_bind_int64(st, 2, cat_now(cat));
     if (!(rc = cat_step_done(cat, st, "withdraw copy", err)) &&
-        !(rc = item_event(cat, actor, "item.withdraw", &it, "status", it.status, "withdrawn",
-                          err)))
+        !(rc = item_event(cat, actor, "item.withdraw", &it, "status", it.status, "withdrawn", err)))
         rc = catalog_queue_add(cat, it.record_id, err);
 out:
     cat_item_clear(&it);

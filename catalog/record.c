@@ -106,8 +106,7 @@ int catalog_record_add(catalog *cat, const struct cat_record_in *in, int64_t *id
         return rc;
     *id = sqlite3_last_insert_rowid(cat->db);
     for (size_t i = 0; i < in->n_authors; i++) {
-        const char *role = in->author_roles && in->author_roles[i] ? in->author_roles[i]
-                                                                    : "author";
+        const char *role = in->author_roles && in->author_roles[i] ? in->author_roles[i] : "author";
         if (!(st = cat_stmt(cat, sql_author, err)))
             return FAIL_STMT(err);
         sqlite3_bind_int64(st, 1, *id);
@@ -289,8 +288,7 @@ int catalog_record_get(catalog *cat, int64_t id, struct cat_record **out, struct
         " WHERE i.record_id = ?1 AND i.status = 'available' ORDER BY 1";
     static const char sql_auth_list[] =
         "SELECT name, role FROM record_author WHERE record_id = ?1 ORDER BY pos";
-    static const char sql_links[] =
-        "SELECT url FROM record_link WHERE record_id = ?1 ORDER BY url";
+    static const char sql_links[] = "SELECT url FROM record_link WHERE record_id = ?1 ORDER BY url";
     static const char sql_file[] =
         "SELECT f.id, f.sha256, f.name, f.format, f.media_type, f.encoding,"
         " (SELECT source_path FROM file_holding h WHERE h.file_id = f.id"

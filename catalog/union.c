@@ -214,8 +214,8 @@ static int unite_lists(catalog *cat, int64_t id, const struct cat_record_in *in,
             return FAIL_STMT(err);
         sqlite3_bind_int64(st, 1, id);
         cat_bind_text(st, 2, in->authors[i]);
-        cat_bind_text(st, 3, in->author_roles && in->author_roles[i] ? in->author_roles[i]
-                                                                     : "author");
+        cat_bind_text(st, 3,
+                      in->author_roles && in->author_roles[i] ? in->author_roles[i] : "author");
         if ((rc = cat_step_done(cat, st, "add author", err)))
             return rc;
         (*added)++;
@@ -270,8 +270,7 @@ static int unite_lists(catalog *cat, int64_t id, const struct cat_record_in *in,
  * `changes` (JSON array body). *changed: anything at all changed.
  */
 static int merge_into(catalog *cat, int64_t id, const struct cat_record_in *in, int replace,
-                      struct ts_buf *changes, size_t *conflicts, int *changed,
-                      struct ts_err *err)
+                      struct ts_buf *changes, size_t *conflicts, int *changed, struct ts_err *err)
 {
     const char *inc[N_FIELDS];
     char *cur[N_FIELDS];
@@ -298,8 +297,7 @@ static int merge_into(catalog *cat, int64_t id, const struct cat_record_in *in, 
         if (take) {
             rc = set_field(cat, id, f, inc[f], err);
             if (rc == TS_OK && keep_old)
-                rc = add_history(cat, id, fields[f].name, keep_old, in->origin, in->batch_id,
-                                 err);
+                rc = add_history(cat, id, fields[f].name, keep_old, in->origin, in->batch_id, err);
             *changed = 1;
         } else {
             rc = add_history(cat, id, fields[f].name, inc[f], in->origin, in->batch_id, err);
@@ -416,8 +414,8 @@ static int64_t near_duplicate(catalog *cat, int64_t id, const char *key)
     return other;
 }
 
-static int note_duplicate(catalog *cat, int64_t a, int64_t b, const char *reason,
-                          int64_t batch_id, struct ts_err *err)
+static int note_duplicate(catalog *cat, int64_t a, int64_t b, const char *reason, int64_t batch_id,
+                          struct ts_err *err)
 {
     static const char sql[] = "INSERT OR IGNORE INTO possible_duplicate(record_a, record_b,"
                               " reason, batch_id) VALUES (?1, ?2, ?3, ?4)";
@@ -635,8 +633,8 @@ int catalog_record_set(catalog *cat, int64_t id, const char *field, const char *
     ts_buf_addc(&d, '}');
     snprintf(subject, sizeof subject, "record:%lld", (long long)id);
     if (!(rc = set_field(cat, id, f, value, err)) && !(rc = refresh_key(cat, id, err)) &&
-        !(rc = catalog_event_add(cat, actor ? actor : "cli", "record.edit", subject,
-                                 ts_buf_str(&d), err)))
+        !(rc = catalog_event_add(cat, actor ? actor : "cli", "record.edit", subject, ts_buf_str(&d),
+                                 err)))
         rc = catalog_queue_add(cat, id, err);
     ts_buf_free(&d);
     for (size_t i = 0; i < N_FIELDS; i++)

@@ -67,11 +67,13 @@ int cmd_harvest(struct cli *c)
         "                                   [--until DATE] [--dry-run]\n"
         "Harvests Dublin Core (oai_dc) records from an OAI-PMH repository, following\n"
         "resumption tokens. Without --from, continues from the last harvest of URL.\n";
-    static const struct option opts[] = {
-        {"library", required_argument, NULL, 'l'}, {"set", required_argument, NULL, 's'},
-        {"from", required_argument, NULL, 'f'},    {"until", required_argument, NULL, 'u'},
-        {"dry-run", no_argument, NULL, 'n'},       {"help", no_argument, NULL, 'h'},
-        {0}};
+    static const struct option opts[] = {{"library", required_argument, NULL, 'l'},
+                                         {"set", required_argument, NULL, 's'},
+                                         {"from", required_argument, NULL, 'f'},
+                                         {"until", required_argument, NULL, 'u'},
+                                         {"dry-run", no_argument, NULL, 'n'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
     const char *set = NULL, *from = NULL, *until = NULL;
     struct import_opts io = {0};
     struct import_summary s;

@@ -19,8 +19,8 @@ struct ctx {
     int quiet;
 };
 
-static void on_record(const char *origin, const char *outcome, int64_t record_id,
-                      const char *title, const char *matched_by, void *arg)
+static void on_record(const char *origin, const char *outcome, int64_t record_id, const char *title,
+                      const char *matched_by, void *arg)
 {
     (void)arg;
     if (strcmp(outcome, "rejected") == 0)
@@ -48,8 +48,7 @@ static void on_error(const char *path, const struct ts_err *why, void *arg)
         fputc('\n', stderr);
     c->prog.drawn = 0;
     if (!c->quiet)
-        fprintf(stderr, "%s: %s: %s\n", why->code == TS_OK ? "warning" : "failed", path,
-                why->msg);
+        fprintf(stderr, "%s: %s: %s\n", why->code == TS_OK ? "warning" : "failed", path, why->msg);
 }
 
 static size_t max_file_mb, batch_files;
@@ -60,16 +59,12 @@ static size_t n_maps;
 static int parse_common(struct cli *c, const char **library, int *workers, int *quiet,
                         int need_path, const char *usage)
 {
-    static const struct option opts[] = {{"library", required_argument, NULL, 'l'},
-                                         {"workers", required_argument, NULL, 'w'},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"max-file-mb", required_argument, NULL, 'm'},
-                                         {"batch", required_argument, NULL, 'b'},
-                                         {"format", required_argument, NULL, 'F'},
-                                         {"map", required_argument, NULL, 'M'},
-                                         {"dry-run", no_argument, NULL, 'n'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
+    static const struct option opts[] = {
+        {"library", required_argument, NULL, 'l'}, {"workers", required_argument, NULL, 'w'},
+        {"quiet", no_argument, NULL, 'q'},         {"max-file-mb", required_argument, NULL, 'm'},
+        {"batch", required_argument, NULL, 'b'},   {"format", required_argument, NULL, 'F'},
+        {"map", required_argument, NULL, 'M'},     {"dry-run", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},          {0}};
     struct ts_err err;
     int64_t v;
     int o;

@@ -191,11 +191,11 @@ int cmd_item(struct cli *c)
         "       tusach item move BARCODE --to CODE\n"
         "       tusach item withdraw BARCODE\n";
     static const struct option opts[] = {
-        {"record", required_argument, NULL, 'r'},   {"barcode", required_argument, NULL, 'b'},
-        {"library", required_argument, NULL, 'l'},  {"call-number", required_argument, NULL, 'c'},
-        {"shelf", required_argument, NULL, 's'},    {"acquired", required_argument, NULL, 'a'},
-        {"price", required_argument, NULL, 'p'},    {"to", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},           {0}};
+        {"record", required_argument, NULL, 'r'},  {"barcode", required_argument, NULL, 'b'},
+        {"library", required_argument, NULL, 'l'}, {"call-number", required_argument, NULL, 'c'},
+        {"shelf", required_argument, NULL, 's'},   {"acquired", required_argument, NULL, 'a'},
+        {"price", required_argument, NULL, 'p'},   {"to", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},          {0}};
     struct cat_item_in in = {0};
     struct ts_err err = {0};
     const char *sub, *to = NULL, *record = NULL;

@@ -64,15 +64,19 @@ int cmd_search(struct cli *c)
         "usage: tusach [--data DIR] search QUERY [--library CODE] [--lang L] [--type T]\n"
         "                                  [--available-at CODE] [--year YYYY]\n"
         "                                  [--limit N] [--offset N] [--format text|json|tsv]\n"
-        "--library: has a copy or a file at CODE; --available-at: a copy is on the shelf there now\n"
+        "--library: has a copy or a file at CODE; --available-at: a copy is on the shelf there "
+        "now\n"
         "Vietnamese with or without diacritics; \"quoted phrases\" match as a unit.\n";
-    static const struct option opts[] = {
-        {"library", required_argument, NULL, 'l'}, {"lang", required_argument, NULL, 'L'},
-        {"type", required_argument, NULL, 't'},    {"limit", required_argument, NULL, 'n'},
-        {"offset", required_argument, NULL, 'o'},  {"format", required_argument, NULL, 'f'},
-        {"available-at", required_argument, NULL, 'A'},
-        {"year", required_argument, NULL, 'Y'},
-        {"help", no_argument, NULL, 'h'},          {0}};
+    static const struct option opts[] = {{"library", required_argument, NULL, 'l'},
+                                         {"lang", required_argument, NULL, 'L'},
+                                         {"type", required_argument, NULL, 't'},
+                                         {"limit", required_argument, NULL, 'n'},
+                                         {"offset", required_argument, NULL, 'o'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"available-at", required_argument, NULL, 'A'},
+                                         {"year", required_argument, NULL, 'Y'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
     struct ix_query q = {0};
     struct ix_results *r = NULL;
     struct ts_err err = {0};

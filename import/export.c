@@ -44,8 +44,7 @@ static struct meta_rec *to_meta(const struct cat_record *r)
     m->notes = dup0(r->notes);
     m->description = dup0(r->description);
     for (size_t i = 0; i < r->n_subject_list; i++)
-        meta_add_str(&m->subjects, &m->n_subjects, r->subject_list[i],
-                     strlen(r->subject_list[i]));
+        meta_add_str(&m->subjects, &m->n_subjects, r->subject_list[i], strlen(r->subject_list[i]));
     for (size_t i = 0; i < r->n_identifier_list; i++)
         meta_add_str(&m->identifiers, &m->n_identifiers, r->identifier_list[i],
                      strlen(r->identifier_list[i]));

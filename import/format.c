@@ -53,4 +53,3 @@ int import_format_parse(const char *name)
         return IMPORT_DC;
     return -1;
 }
-

@@ -47,14 +47,14 @@ struct import_opts {
     void (*on_error)(const char *path, const struct ts_err *why, void *ctx);
     void *ctx;
     /* metadata imports (CSV, MARC, DC, harvest) */
-    enum import_format format;   /* IMPORT_AUTO: import_detect_format() */
-    const char *const *csv_map;  /* "Header=field" overrides */
+    enum import_format format;  /* IMPORT_AUTO: import_detect_format() */
+    const char *const *csv_map; /* "Header=field" overrides */
     size_t n_csv_map;
-    int dry_run;                 /* do everything in a transaction, then roll it back */
+    int dry_run; /* do everything in a transaction, then roll it back */
     /* called for each metadata record: outcome "created" "merged" "updated" "unchanged"
        "rejected"; may be NULL */
-    void (*on_record)(const char *origin, const char *outcome, int64_t record_id,
-                      const char *title, const char *matched_by, void *ctx);
+    void (*on_record)(const char *origin, const char *outcome, int64_t record_id, const char *title,
+                      const char *matched_by, void *ctx);
 };
 
 struct import_summary {
@@ -96,8 +96,7 @@ int import_metadata(const char *path, const struct import_opts *opts, struct imp
 /* Harvest an OAI-PMH repository (oai_dc) incrementally: from the last harvest
  * of this URL unless `from` is given. */
 int import_harvest(const char *url, const char *set, const char *from, const char *until,
-                   const struct import_opts *opts, struct import_summary *sum,
-                   struct ts_err *err);
+                   const struct import_opts *opts, struct import_summary *sum, struct ts_err *err);
 
 /*
  * Export the catalogue (or the records with a copy or file at `library`) to

@@ -36,7 +36,7 @@ struct mctx {
     int in_tx;
     int64_t *touched; /* records changed in the open transaction */
     size_t n_touched, cap_touched;
-    int need_drain;   /* some changed records have files: re-extract at the end */
+    int need_drain;     /* some changed records have files: re-extract at the end */
     const char *origin; /* of the record being upserted, for item problems */
     struct ts_err *err;
 };
@@ -191,8 +191,8 @@ static int emit(struct meta_rec *r, void *ctx)
     for (size_t i = 0; i < r->n_items; i++) {
         items[i].barcode = r->items[i].barcode;
         items[i].library = r->items[i].library;
-        items[i].call_number = r->items[i].call_number ? r->items[i].call_number
-                                                       : r->classification;
+        items[i].call_number =
+            r->items[i].call_number ? r->items[i].call_number : r->classification;
         items[i].shelf_location = r->items[i].shelf_location;
         items[i].acquired = r->items[i].acquired;
         items[i].price = r->items[i].price;
@@ -224,8 +224,8 @@ static int emit(struct meta_rec *r, void *ctx)
     if (res.outcome != CAT_UNCHANGED || res.items_added)
         touch(m, res.record_id);
     if (m->opts->on_record)
-        m->opts->on_record(r->origin ? r->origin : "", cat_outcome_name(res.outcome),
-                           res.record_id, r->title, res.matched_by, m->opts->ctx);
+        m->opts->on_record(r->origin ? r->origin : "", cat_outcome_name(res.outcome), res.record_id,
+                           r->title, res.matched_by, m->opts->ctx);
     if (m->opts->progress) {
         struct import_progress p = {0};
         p.done = m->sum->created + m->sum->merged + m->sum->updated + m->sum->unchanged +
@@ -309,8 +309,8 @@ static int close_ctx(struct mctx *m, int rc, double t0)
 int import_metadata(const char *path, const struct import_opts *opts, struct import_summary *sum,
                     struct ts_err *err)
 {
-    enum import_format fmt = opts->format == IMPORT_AUTO ? import_detect_format(path)
-                                                         : opts->format;
+    enum import_format fmt =
+        opts->format == IMPORT_AUTO ? import_detect_format(path) : opts->format;
     double t0 = ts_now_mono();
     struct mctx m;
     char abs[4096];
@@ -339,8 +339,7 @@ int import_metadata(const char *path, const struct import_opts *opts, struct imp
 }
 
 int import_harvest(const char *url, const char *set, const char *from, const char *until,
-                   const struct import_opts *opts, struct import_summary *sum,
-                   struct ts_err *err)
+                   const struct import_opts *opts, struct import_summary *sum, struct ts_err *err)
 {
     double t0 = ts_now_mono();
     char *last = NULL, *next = NULL;

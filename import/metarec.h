@@ -20,32 +20,32 @@ struct meta_author {
 
 /* One physical copy. */
 struct meta_item {
-    char *barcode;        /* registration number / barcode; unique across the network */
-    char *library;        /* holding library code; NULL = the library importing */
+    char *barcode; /* registration number / barcode; unique across the network */
+    char *library; /* holding library code; NULL = the library importing */
     char *call_number;
     char *shelf_location;
-    char *acquired;       /* YYYY-MM-DD when known */
-    char *price;          /* as written ("45000", "45.000 đ") */
-    char *status;         /* NULL = available; else one of the catalogue's item statuses */
+    char *acquired; /* YYYY-MM-DD when known */
+    char *price;    /* as written ("45000", "45.000 đ") */
+    char *status;   /* NULL = available; else one of the catalogue's item statuses */
 };
 
 struct meta_rec {
-    char *origin;         /* for reports: "books.csv line 12", "koha.mrc record 57" */
-    char *source;         /* namespace of source_id: MARC 003, an OAI repository, "csv:<file>" */
-    char *source_id;      /* MARC 001, OAI header identifier, CSV id column */
+    char *origin;    /* for reports: "books.csv line 12", "koha.mrc record 57" */
+    char *source;    /* namespace of source_id: MARC 003, an OAI repository, "csv:<file>" */
+    char *source_id; /* MARC 001, OAI header identifier, CSV id column */
     char *title, *subtitle;
     struct meta_author *authors;
     size_t n_authors;
-    char *language;       /* ISO 639 as given ("vie", "vi", "en") */
+    char *language; /* ISO 639 as given ("vie", "vi", "en") */
     char *publisher, *place, *date, *edition;
-    char *extent;         /* 300: "215 tr. ; 21 cm" */
-    char *series;         /* 490 */
-    char *notes;          /* 500 */
-    char *description;    /* 520, dc:description */
+    char *extent;      /* 300: "215 tr. ; 21 cm" */
+    char *series;      /* 490 */
+    char *notes;       /* 500 */
+    char *description; /* 520, dc:description */
     char **subjects;
     size_t n_subjects;
-    char **identifiers;   /* "isbn:9786041234567" (ISBN-13, digits), "issn:", "lccn:", "oclc:",
-                             "other:" */
+    char **identifiers; /* "isbn:9786041234567" (ISBN-13, digits), "issn:", "lccn:", "oclc:",
+                           "other:" */
     size_t n_identifiers;
     char *classification; /* 082/084/090, "Ký hiệu phân loại" */
     char *resource_type;  /* "book", "ebook", "periodical", "video", "audio", "lesson_package"... */

@@ -36,8 +36,8 @@ struct ix_record {
     const char *publisher;
     const char *year;
     const char *description;
-    const char *subjects;      /* "; "-joined */
-    const char *identifiers;   /* " "-joined, ISBNs as digits */
+    const char *subjects;         /* "; "-joined */
+    const char *identifiers;      /* " "-joined, ISBNs as digits */
     const char *const *libraries; /* library codes holding it */
     size_t n_libraries;
     const char *const *available; /* library codes where a copy is available now */
@@ -70,22 +70,21 @@ int indexer_clear(indexer *ix, struct ts_err *err);
 
 /* Consistency check: record ids that have a head document, sorted ascending,
  * with how many head documents each has (must be 1). *ids, *counts malloc'd. */
-int indexer_record_ids(indexer *ix, int64_t **ids, size_t **counts, size_t *n,
-                       struct ts_err *err);
+int indexer_record_ids(indexer *ix, int64_t **ids, size_t **counts, size_t *n, struct ts_err *err);
 /* Number of documents in the index. */
 size_t indexer_doc_count(indexer *ix);
 
 struct ix_query {
-    const char *text;      /* as the reader typed it, any normalisation form */
-    const char *library;   /* library code filter or NULL */
-    const char *language;  /* "vi", "en" ... or NULL (matches the primary subtag) */
-    const char *type;      /* resource type or NULL */
-    const char *available_at; /* library code: only records with a copy available there now */
-    const char *year;      /* publication year or NULL */
-    size_t offset, limit;  /* limit 0 -> 10 */
+    const char *text;              /* as the reader typed it, any normalisation form */
+    const char *library;           /* library code filter or NULL */
+    const char *language;          /* "vi", "en" ... or NULL (matches the primary subtag) */
+    const char *type;              /* resource type or NULL */
+    const char *available_at;      /* library code: only records with a copy available there now */
+    const char *year;              /* publication year or NULL */
+    size_t offset, limit;          /* limit 0 -> 10 */
     const char *hi_start, *hi_end; /* highlight markers around matched words */
-    int escape_html;       /* snippet text escaped for HTML (markers inserted raw) */
-    size_t snippet_chars;  /* about this many characters; 0 -> 200 */
+    int escape_html;               /* snippet text escaped for HTML (markers inserted raw) */
+    size_t snippet_chars;          /* about this many characters; 0 -> 200 */
 };
 
 struct ix_hit {
@@ -111,11 +110,11 @@ struct ix_facet {
 };
 
 struct ix_results {
-    size_t total;        /* estimated number of matching records */
+    size_t total; /* estimated number of matching records */
     struct ix_hit *hits;
     size_t n_hits;
     struct ix_facet facets[IX_FACETS_MAX];
-    char *did_you_mean;  /* NULL when the query looks fine */
+    char *did_you_mean; /* NULL when the query looks fine */
 };
 
 /* Run a query. *out is new (ix_results_free()). TS_EINVAL for an empty query. */
