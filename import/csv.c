@@ -624,7 +624,11 @@ static bool normalize_date(const char *s, size_t n, char out[11])
     }
     if (m < 1 || m > 12 || d < 1 || d > 31 || y > 9999)
         return false;
-    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    {
+        char tmp[32]; /* roomy, so the compiler can see nothing is cut */
+        snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
+        memcpy(out, tmp, 11);
+    }
     return true;
 }
 
