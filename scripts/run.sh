@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# scripts/run.sh - from a fresh Debian 12 machine to a working tusach:
+# scripts/run.sh - from a fresh Debian 12 machine to a running tusach:
 # install dependencies, build, create a data folder with a demo collection of
 # real material from Debian packages (fetched by ../shared/corpus/fetch.sh),
-# and show searches working. Safe to run again: nothing is imported twice.
+# show searches working, then start the web server on http://127.0.0.1:8080
+# (Ctrl-C stops it). Safe to run again: nothing is imported twice.
 # Environment: TUSACH_DATA (default ./data), TUSACH_CORPUS (default
-# ~/.cache/tusach-corpus), JOBS (default 2).
+# ~/.cache/tusach-corpus), JOBS (default 2), PORT (default 8080),
+# TUSACH_NO_SERVE=1 to stop after the demo searches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-2}
@@ -46,6 +48,22 @@ echo "== search: cai dat goi (typed without diacritics)"
 echo "== search: quản trị (with diacritics), only at THCS-NGUYENDU"
 "$T" --data "$DATA" search "quản trị" --library THCS-NGUYENDU --limit 3
 echo
+echo "== demo union catalogue: a school's spreadsheet with paper copies"
+cat >"$DATA/demo-sach.csv" <<'CSV'
+Nhan đề,Tác giả,Nhà xuất bản,Năm xuất bản,Số đăng ký cá biệt,Ký hiệu phân loại
+Dế Mèn phiêu lưu ký,Tô Hoài,Kim Đồng,2019,THCSND-0001;THCSND-0002,895.9223
+Tắt đèn,Ngô Tất Tố,Văn học,2015,THCSND-0003,895.9223
+Số đỏ,Vũ Trọng Phụng,Văn học,2016,THCSND-0004,895.9223
+Sổ tay quản trị Debian (bản in),Raphaël Hertzog; Roland Mas,Freexian,2022,THCSND-0005,005.432
+CSV
+"$T" --data "$DATA" import "$DATA/demo-sach.csv" --library THCS-NGUYENDU || [ $? -eq 3 ]
+echo
 echo "tusach is ready. Try:"
 echo "  build/cli/tusach --data $DATA search \"mang may tinh\""
 echo "  build/cli/tusach --data $DATA suggest \"so tay\""
+if [ "${TUSACH_NO_SERVE:-0}" = 1 ]; then
+  exit 0
+fi
+echo
+echo "== starting the web server: open http://127.0.0.1:${PORT:-8080}/ (Ctrl-C stops it)"
+exec "$T" --data "$DATA" serve --port "${PORT:-8080}"

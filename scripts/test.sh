@@ -43,6 +43,6 @@ if [ $quick = 0 ]; then
   cmake --build build-asan -j"$JOBS"
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-     ctest --output-on-failure -j"$JOBS" -L 'unit|integration|cli')
+     ctest --output-on-failure -j"$JOBS" -L 'unit|integration|cli|http')
 fi
 echo "== all tests passed"

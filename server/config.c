@@ -2,11 +2,9 @@
  * server/config.c - server settings: defaults, one key at a time (flags), or
  * a `key = value` file with the same keys (see server.h).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "server.h"
 #include "ts_util.h"

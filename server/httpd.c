@@ -287,6 +287,7 @@ int server_open(const struct server_config *cfg, server **out, struct ts_err *er
     const struct sockaddr *sa;
     const union MHD_DaemonInfo *info;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    struct MHD_OptionItem pool[2];
     unsigned threads;
     catalog *probe = NULL;
     long ncpu;
@@ -337,9 +338,16 @@ int server_open(const struct server_config *cfg, server **out, struct ts_err *er
         flags |= MHD_USE_POLL;
     ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     threads = cfg->threads ? cfg->threads : (unsigned)(ncpu > 0 ? ncpu : 1);
+    /* a pool of one is "no pool" to MHD (with a warning): pass the option only for 2+ */
+    pool[0].option = threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END;
+    pool[0].value = (intptr_t)threads;
+    pool[0].ptr_value = NULL;
+    pool[1].option = MHD_OPTION_END;
+    pool[1].value = 0;
+    pool[1].ptr_value = NULL;
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
-        on_mhd_log, srv, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        on_mhd_log, srv, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_ARRAY, pool,
         MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, MHD_OPTION_CONNECTION_LIMIT,
         cfg->conn_limit < threads ? threads : cfg->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         cfg->per_ip_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory,

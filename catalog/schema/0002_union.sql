@@ -81,3 +81,6 @@ CREATE TABLE harvest_state (
     last_from  TEXT,
     updated    INTEGER NOT NULL
 ) STRICT;
+
+-- Library pages count a library's holdings.
+CREATE INDEX file_holding_library ON file_holding(library_id);
