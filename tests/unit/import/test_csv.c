@@ -18,66 +18,8 @@
 
 #include "csv.h"
 #include "metarec.h"
+#include "meta_collect.h"
 #include "t.h"
-
-#define MAX_GOT 64
-
-struct got {
-    struct meta_rec *recs[MAX_GOT];
-    size_t n;
-    char origin[MAX_GOT][256];
-    char msg[MAX_GOT][256];
-    int code[MAX_GOT];
-    size_t n_err;
-};
-
-static int emit_cb(struct meta_rec *r, void *ctx)
-{
-    struct got *g = ctx;
-
-    if (g->n < MAX_GOT)
-        g->recs[g->n++] = r;
-    else
-        meta_rec_free(r);
-    return TS_OK;
-}
-
-static int error_cb(const char *origin, const struct ts_err *why, void *ctx)
-{
-    struct got *g = ctx;
-
-    if (g->n_err < MAX_GOT) {
-        snprintf(g->origin[g->n_err], sizeof g->origin[0], "%s", origin);
-        snprintf(g->msg[g->n_err], sizeof g->msg[0], "%s", why->msg);
-        g->code[g->n_err] = why->code;
-        g->n_err++;
-    }
-    return TS_OK;
-}
-
-static void got_free(struct got *g)
-{
-    for (size_t i = 0; i < g->n; i++)
-        meta_rec_free(g->recs[i]);
-    memset(g, 0, sizeof *g);
-}
-
-/* Index of the first report whose message contains `needle`, or -1. */
-static int find_msg(const struct got *g, const char *needle)
-{
-    for (size_t i = 0; i < g->n_err; i++)
-        if (strstr(g->msg[i], needle))
-            return (int)i;
-    return -1;
-}
-
-static const struct meta_rec *find_title(const struct got *g, const char *title)
-{
-    for (size_t i = 0; i < g->n; i++)
-        if (g->recs[i]->title && strcmp(g->recs[i]->title, title) == 0)
-            return g->recs[i];
-    return NULL;
-}
 
 static char *path_in(const char *dir, const char *name)
 {
@@ -117,11 +59,11 @@ static char *iconv_encode(const char *code, const char *utf8, size_t *out_len)
     return out;
 }
 
-static int read_csv(const char *path, const char *const *map, size_t n_map, struct got *g,
+static int read_csv(const char *path, const char *const *map, size_t n_map, struct meta_got *g,
                     struct ts_err *err)
 {
     memset(g, 0, sizeof *g);
-    return import_csv_read(path, map, n_map, emit_cb, error_cb, g, err);
+    return import_csv_read(path, map, n_map, meta_got_emit, meta_got_error, g, err);
 }
 
 /* A school library's sheet: Vietnamese headers, a sheet title above them. */
@@ -138,7 +80,7 @@ static const char vi_sheet[] =
     "3,Bài học về thủy điện ở Việt Nam,,Trần Văn Bình; Lê Thị Hoa,Nhà xuất bản Giáo dục,"
     "Hà Nội,2019,,Tiếng Việt,Khoa học,621.31,GD-001,1,Kho A,25000,01.09.2019,TH01,K3\n";
 
-static void check_vi_sheet(const struct got *g, const char *file)
+static void check_vi_sheet(const struct meta_got *g, const char *file)
 {
     const struct meta_rec *r;
     char origin[128];
@@ -147,7 +89,7 @@ static void check_vi_sheet(const struct got *g, const char *file)
     T_EQ_INT(g->n_err, 0);
     for (size_t i = 0; i < g->n_err; i++)
         fprintf(stderr, "  unexpected report: %s\n", g->msg[i]);
-    r = find_title(g, "Truyện Kiều");
+    r = meta_got_find_title(g, "Truyện Kiều");
     T_REQUIRE(r);
     T_EQ_STR(r->subtitle, "Đoạn trường tân thanh");
     T_REQUIRE(r->n_authors == 1);
@@ -174,11 +116,11 @@ static void check_vi_sheet(const struct got *g, const char *file)
     T_EQ_STR(r->items[1].price, "45.000 đ");
     T_EQ_STR(r->items[1].acquired, "2021-03-15");
     T_EQ_STR(r->items[1].library, "TH01");
-    r = find_title(g, "Dế Mèn phiêu lưu ký");
+    r = meta_got_find_title(g, "Dế Mèn phiêu lưu ký");
     T_REQUIRE(r && r->n_items == 1);
     T_EQ_STR(r->items[0].price, "30,000");
     T_EQ_STR(r->items[0].acquired, "2021-04-01");
-    r = find_title(g, "Bài học về thủy điện ở Việt Nam");
+    r = meta_got_find_title(g, "Bài học về thủy điện ở Việt Nam");
     T_REQUIRE(r && r->n_authors == 2 && r->n_items == 1);
     T_EQ_STR(r->authors[1].name, "Lê Thị Hoa");
     T_EQ_STR(r->items[0].acquired, "2019-09-01");
@@ -189,12 +131,12 @@ static void test_vietnamese_utf8(void)
     const char *dir = t_tmpdir();
     char *path = path_in(dir, "sach.csv");
     struct ts_err err = {0};
-    struct got g;
+    struct meta_got g;
 
     write_bytes(path, vi_sheet, strlen(vi_sheet));
     T_OK(read_csv(path, NULL, 0, &g, &err), &err);
     check_vi_sheet(&g, "sach.csv");
-    got_free(&g);
+    meta_got_free(&g);
     free(path);
 }
 
@@ -207,7 +149,7 @@ static void test_encodings(void)
         char name[64], *path, *bytes = NULL, *file;
         size_t n = 0;
         struct ts_err err = {0};
-        struct got g;
+        struct meta_got g;
 
         snprintf(name, sizeof name, "sach-%s.csv", codes[i]);
         path = path_in(dir, name);
@@ -232,7 +174,7 @@ static void test_encodings(void)
         T_OK(read_csv(path, NULL, 0, &g, &err), &err);
         file = strrchr(path, '/') + 1;
         check_vi_sheet(&g, file);
-        got_free(&g);
+        meta_got_free(&g);
         free(bytes);
         free(path);
     }
@@ -251,32 +193,32 @@ static void test_delimiters(void)
          *p3 = path_in(dir, "tab.txt");
     const struct meta_rec *r;
     struct ts_err err = {0};
-    struct got g;
+    struct meta_got g;
 
     write_bytes(p1, semi, strlen(semi));
     T_OK(read_csv(p1, NULL, 0, &g, &err), &err);
     T_EQ_INT(g.n, 2);
-    r = find_title(&g, "Toán; lớp 6");
+    r = meta_got_find_title(&g, "Toán; lớp 6");
     T_REQUIRE(r);
     T_EQ_STR(r->date, "2021");
     T_EQ_INT(r->n_items, 2);
-    got_free(&g);
+    meta_got_free(&g);
 
     write_bytes(p2, tab, strlen(tab));
     T_OK(read_csv(p2, NULL, 0, &g, &err), &err);
     T_EQ_INT(g.n, 2);
-    r = find_title(&g, "Âm nhạc, mĩ thuật");
+    r = meta_got_find_title(&g, "Âm nhạc, mĩ thuật");
     T_REQUIRE(r && r->n_items == 1);
     T_EQ_STR(r->publisher, "Giáo dục");
     T_EQ_STR(r->items[0].barcode, "AN-01");
-    got_free(&g);
+    meta_got_free(&g);
 
     /* the same TAB file under another name: the delimiter is detected */
     write_bytes(p3, tab, strlen(tab));
     T_OK(read_csv(p3, NULL, 0, &g, &err), &err);
     T_EQ_INT(g.n, 2);
-    T_CHECK(find_title(&g, "Tiếng Việt 1") != NULL);
-    got_free(&g);
+    T_CHECK(meta_got_find_title(&g, "Tiếng Việt 1") != NULL);
+    meta_got_free(&g);
     free(p1);
     free(p2);
     free(p3);
@@ -292,7 +234,7 @@ static void test_map_override(void)
     const char *dir = t_tmpdir();
     char *path = path_in(dir, "map.csv");
     struct ts_err err = {0};
-    struct got g;
+    struct meta_got g;
     int i;
 
     write_bytes(path, sheet, strlen(sheet));
@@ -301,10 +243,10 @@ static void test_map_override(void)
     T_EQ_STR(g.recs[0]->title, "Địa lý 8");
     T_REQUIRE(g.recs[0]->n_authors == 1);
     T_EQ_STR(g.recs[0]->authors[0].name, "Nguyễn Dược");
-    i = find_msg(&g, "column Cột lạ: unknown column");
+    i = meta_got_find_msg(&g, "column Cột lạ: unknown column");
     T_CHECK(i >= 0 && g.code[i] == TS_OK);
-    T_CHECK(find_msg(&g, "'Không có=notes': no such column") >= 0);
-    got_free(&g);
+    T_CHECK(meta_got_find_msg(&g, "'Không có=notes': no such column") >= 0);
+    meta_got_free(&g);
 
     T_EQ_INT(read_csv(path, bad, 1, &g, &err), TS_EINVAL);
     T_CHECK(strstr(err.msg, "unknown field 'tieu_de_la'") != NULL);
@@ -327,40 +269,40 @@ static void test_copies_and_barcodes(void)
     char *path = path_in(dir, "copies.csv");
     const struct meta_rec *r;
     struct ts_err err = {0};
-    struct got g;
+    struct meta_got g;
     int i;
 
     write_bytes(path, sheet, strlen(sheet));
     T_OK(read_csv(path, NULL, 0, &g, &err), &err);
     T_EQ_INT(g.n, 6);
-    r = find_title(&g, "Sách một");
+    r = meta_got_find_title(&g, "Sách một");
     T_REQUIRE(r && r->n_items == 3);
     T_EQ_STR(r->items[2].barcode, "A3");
     T_EQ_STR(r->items[2].shelf_location, "Kho 1");
-    r = find_title(&g, "Sách hai");
+    r = meta_got_find_title(&g, "Sách hai");
     T_REQUIRE(r);
     T_EQ_INT(r->n_items, 0);
-    i = find_msg(&g, "copies.csv line 3, column SL: 3 copies but no barcodes");
+    i = meta_got_find_msg(&g, "copies.csv line 3, column SL: 3 copies but no barcodes");
     T_CHECK(i >= 0 && g.code[i] == TS_OK);
-    r = find_title(&g, "Sách ba");
+    r = meta_got_find_title(&g, "Sách ba");
     T_REQUIRE(r);
     T_EQ_INT(r->n_items, 3);
-    T_CHECK(find_msg(&g, "line 4, column SL: 2 copies but 3 barcodes") >= 0);
-    r = find_title(&g, "Sách bốn");
+    T_CHECK(meta_got_find_msg(&g, "line 4, column SL: 2 copies but 3 barcodes") >= 0);
+    r = meta_got_find_title(&g, "Sách bốn");
     T_REQUIRE(r);
     T_EQ_INT(r->n_items, 1);
-    T_CHECK(find_msg(&g, "barcode 'C1' repeated") >= 0);
+    T_CHECK(meta_got_find_msg(&g, "barcode 'C1' repeated") >= 0);
     /* consecutive rows of one record (same id, or identical cells) merge */
-    r = find_title(&g, "Sách năm");
+    r = meta_got_find_title(&g, "Sách năm");
     T_REQUIRE(r && r->n_items == 2);
     T_EQ_STR(r->items[1].barcode, "D2");
     T_EQ_STR(r->items[1].shelf_location, "Kho 2");
     T_EQ_STR(r->origin, "copies.csv line 6");
-    r = find_title(&g, "Sách sáu");
+    r = meta_got_find_title(&g, "Sách sáu");
     T_REQUIRE(r);
     T_EQ_INT(r->n_items, 2);
     T_EQ_INT(g.n_err, 3);
-    got_free(&g);
+    meta_got_free(&g);
     free(path);
 }
 
@@ -386,7 +328,7 @@ static void test_bad_rows(void)
     char *path = path_in(dir, "books.csv");
     const struct meta_rec *r;
     struct ts_err err = {0};
-    struct got g;
+    struct meta_got g;
     int i;
 
     memcpy(buf, head, strlen(head));
@@ -405,33 +347,33 @@ static void test_bad_rows(void)
     for (size_t k = 0; k < g.n_err; k++)
         fprintf(stderr, "  # report: [%s] %s\n", g.origin[k], g.msg[k]);
     T_EQ_INT(g.n, 6);
-    T_CHECK(find_title(&g, "Sách một") != NULL);
-    r = find_title(&g, "Sách ba");
+    T_CHECK(meta_got_find_title(&g, "Sách một") != NULL);
+    r = meta_got_find_title(&g, "Sách ba");
     T_REQUIRE(r);
     T_EQ_STR(r->origin, "books.csv line 5");
-    r = find_title(&g, "Sách bốn");
+    r = meta_got_find_title(&g, "Sách bốn");
     T_REQUIRE(r && r->n_authors == 1);
     T_EQ_STR(r->authors[0].name, "Tác giả D, E");
-    r = find_title(&g, "Sách năm"); /* the bad ISBN is dropped, the record lands */
+    r = meta_got_find_title(&g, "Sách năm"); /* the bad ISBN is dropped, the record lands */
     T_REQUIRE(r);
     T_EQ_INT(r->n_identifiers, 0);
-    T_CHECK(find_title(&g, "Sách tám") != NULL);
-    T_CHECK(find_title(&g, "Sách mười") != NULL);
+    T_CHECK(meta_got_find_title(&g, "Sách tám") != NULL);
+    T_CHECK(meta_got_find_title(&g, "Sách mười") != NULL);
 
-    i = find_msg(&g, "books.csv line 4: unbalanced quote");
+    i = meta_got_find_msg(&g, "books.csv line 4: unbalanced quote");
     T_CHECK(i >= 0 && g.code[i] == TS_EPARSE);
-    i = find_msg(&g, "books.csv line 7, column ISBN: invalid ISBN '12345'");
+    i = meta_got_find_msg(&g, "books.csv line 7, column ISBN: invalid ISBN '12345'");
     T_CHECK(i >= 0 && g.code[i] == TS_OK);
     if (i >= 0)
         T_EQ_STR(g.origin[i], "books.csv line 7, column ISBN");
-    i = find_msg(&g, "books.csv line 8, column Mã vạch: NUL byte");
+    i = meta_got_find_msg(&g, "books.csv line 8, column Mã vạch: NUL byte");
     T_CHECK(i >= 0 && g.code[i] == TS_EPARSE);
-    i = find_msg(&g, "books.csv line 9, column Tóm tắt: field longer than 65536 bytes");
+    i = meta_got_find_msg(&g, "books.csv line 9, column Tóm tắt: field longer than 65536 bytes");
     T_CHECK(i >= 0 && g.code[i] == TS_ETOOBIG);
-    i = find_msg(&g, "books.csv line 11: unbalanced quote");
+    i = meta_got_find_msg(&g, "books.csv line 11: unbalanced quote");
     T_CHECK(i >= 0 && g.code[i] == TS_EPARSE);
     T_EQ_INT(g.n_err, 5);
-    got_free(&g);
+    meta_got_free(&g);
     free(path);
 }
 
@@ -443,7 +385,7 @@ static void test_hostile_shapes(void)
     size_t n = 0;
     char *buf = malloc(64 + 2 * 3000);
     struct ts_err err = {0};
-    struct got g;
+    struct meta_got g;
     int fd;
 
     n = (size_t)snprintf(buf, 64, "Title,Author\nA,B\nC");
@@ -454,13 +396,13 @@ static void test_hostile_shapes(void)
     free(buf);
     T_OK(read_csv(wide, NULL, 0, &g, &err), &err);
     T_EQ_INT(g.n, 1);
-    T_CHECK(find_msg(&g, "wide.csv line 3: more than 1024 columns") >= 0);
-    got_free(&g);
+    T_CHECK(meta_got_find_msg(&g, "wide.csv line 3: more than 1024 columns") >= 0);
+    meta_got_free(&g);
 
     write_bytes(none, "Cột A,Cột B\n1,2\n", strlen("Cột A,Cột B\n1,2\n"));
     T_EQ_INT(read_csv(none, NULL, 0, &g, &err), TS_EPARSE);
     T_CHECK(strstr(err.msg, "no title column") && strstr(err.msg, "Cột A, Cột B"));
-    got_free(&g);
+    meta_got_free(&g);
 
     /* over the size limit: a sparse file, refused before it is read */
     fd = open(huge, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -468,7 +410,7 @@ static void test_hostile_shapes(void)
     T_CHECK(ftruncate(fd, (off_t)CSV_MAX_FILE + 1) == 0);
     close(fd);
     T_EQ_INT(read_csv(huge, NULL, 0, &g, &err), TS_ETOOBIG);
-    got_free(&g);
+    meta_got_free(&g);
     free(wide);
     free(none);
     free(huge);
@@ -497,7 +439,7 @@ static void test_formula_injection(void)
     const char *dir = t_tmpdir();
     char *path = path_in(dir, "export.csv"), *text;
     struct ts_err err = {0};
-    struct got g;
+    struct meta_got g;
     size_t len;
     FILE *out = fopen(path, "wb");
 
@@ -545,7 +487,7 @@ static void test_formula_injection(void)
         T_CHECK(g.recs[i]->items[0].barcode[0] == '-');
     }
     T_EQ_INT(g.n_err, 0);
-    got_free(&g);
+    meta_got_free(&g);
     free(path);
 }
 
@@ -607,7 +549,7 @@ static void test_round_trip(void)
     struct meta_rec *a = full_record();
     const struct meta_rec *b;
     struct ts_err err = {0};
-    struct got g;
+    struct meta_got g;
     FILE *out = fopen(path, "wb");
 
     T_REQUIRE(out);
@@ -662,7 +604,7 @@ static void test_round_trip(void)
     SAME(items[2].status);
 #undef SAME
     meta_rec_free(a);
-    got_free(&g);
+    meta_got_free(&g);
     free(path);
 }
 

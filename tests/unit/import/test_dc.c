@@ -21,59 +21,10 @@
 #include "dc.h"
 #include "harvest.h"
 #include "metarec.h"
+#include "meta_collect.h"
 #include "t.h"
 
 extern char **environ;
-
-#define MAX_GOT 64
-
-struct got {
-    struct meta_rec *recs[MAX_GOT];
-    size_t n;
-    char origin[MAX_GOT][256];
-    char msg[MAX_GOT][256];
-    int code[MAX_GOT];
-    size_t n_err;
-};
-
-static int emit_cb(struct meta_rec *r, void *ctx)
-{
-    struct got *g = ctx;
-
-    if (g->n < MAX_GOT)
-        g->recs[g->n++] = r;
-    else
-        meta_rec_free(r);
-    return TS_OK;
-}
-
-static int error_cb(const char *origin, const struct ts_err *why, void *ctx)
-{
-    struct got *g = ctx;
-
-    if (g->n_err < MAX_GOT) {
-        snprintf(g->origin[g->n_err], sizeof g->origin[0], "%s", origin);
-        snprintf(g->msg[g->n_err], sizeof g->msg[0], "%s", why->msg);
-        g->code[g->n_err] = why->code;
-        g->n_err++;
-    }
-    return TS_OK;
-}
-
-static void got_free(struct got *g)
-{
-    for (size_t i = 0; i < g->n; i++)
-        meta_rec_free(g->recs[i]);
-    memset(g, 0, sizeof *g);
-}
-
-static int find_msg(const struct got *g, const char *needle)
-{
-    for (size_t i = 0; i < g->n_err; i++)
-        if (strstr(g->msg[i], needle))
-            return (int)i;
-    return -1;
-}
 
 static bool has(char **list, size_t n, const char *v)
 {
@@ -102,15 +53,15 @@ static void write_bytes(const char *path, const void *p, size_t n)
 }
 
 /* Write `text` to DIR/name and read it with import_dc_read. */
-static int read_text(const char *name, const char *text, const char *default_source, struct got *g,
-                     struct ts_err *err)
+static int read_text(const char *name, const char *text, const char *default_source,
+                     struct meta_got *g, struct ts_err *err)
 {
     char *path = path_in(t_tmpdir(), name);
     int rc;
 
     memset(g, 0, sizeof *g);
     write_bytes(path, text, strlen(text));
-    rc = import_dc_read(path, default_source, emit_cb, error_cb, g, err);
+    rc = import_dc_read(path, default_source, meta_got_emit, meta_got_error, g, err);
     free(path);
     return rc;
 }
@@ -165,7 +116,7 @@ static void test_oai_page(void)
 {
     struct ts_err err = {0};
     struct dc_page page;
-    struct got g;
+    struct meta_got g;
     const struct meta_rec *r;
 
     T_OK(read_text("page.xml", oai_page, NULL, &g, &err), &err);
@@ -200,11 +151,11 @@ static void test_oai_page(void)
     T_EQ_STR(r->source_id, "oai:thuvien.example.vn:3");
     T_REQUIRE(r->n_identifiers == 1);
     T_EQ_STR(r->identifiers[0], "isbn:9780306406157");
-    got_free(&g);
+    meta_got_free(&g);
 
     /* the same page from memory: what the harvester sees */
-    T_OK(dc_parse_memory(oai_page, strlen(oai_page), "mem", "https://forced.example/oai", emit_cb,
-                         error_cb, &g, &page, &err),
+    T_OK(dc_parse_memory(oai_page, strlen(oai_page), "mem", "https://forced.example/oai",
+                         meta_got_emit, meta_got_error, &g, &page, &err),
          &err);
     T_EQ_INT(g.n, 2);
     T_EQ_INT(page.n_records, 2);
@@ -215,7 +166,7 @@ static void test_oai_page(void)
     if (g.n)
         T_EQ_STR(g.recs[0]->source, "https://forced.example/oai");
     dc_page_free(&page);
-    got_free(&g);
+    meta_got_free(&g);
 }
 
 static void test_rdf(void)
@@ -248,7 +199,7 @@ static void test_rdf(void)
         " </rdf:Description>\n"
         "</rdf:RDF>\n";
     struct ts_err err = {0};
-    struct got g;
+    struct meta_got g;
     const struct meta_rec *r;
 
     T_OK(read_text("hoclieu.rdf", rdf, "https://hoclieu.example.vn", &g, &err), &err);
@@ -275,7 +226,7 @@ static void test_rdf(void)
     T_EQ_STR(r->resource_type, "lesson_package");
     T_REQUIRE(r->n_identifiers == 1);
     T_EQ_STR(r->identifiers[0], "other:urn:uuid:1234");
-    got_free(&g);
+    meta_got_free(&g);
 }
 
 static void test_simple_dc(void)
@@ -296,7 +247,7 @@ static void test_simple_dc(void)
                  "<metadata><record xmlns=\"http://www.loc.gov/MARC21/slim\"><leader>x</leader>"
                  "</record></metadata></record></GetRecord></OAI-PMH>";
     struct ts_err err = {0};
-    struct got g;
+    struct meta_got g;
     int i;
 
     T_OK(read_text("simple.xml", xml, NULL, &g, &err), &err);
@@ -306,19 +257,19 @@ static void test_simple_dc(void)
     T_EQ_STR(g.recs[0]->source, "dc:simple.xml");
     T_EQ_STR(g.recs[1]->title, "Sách thứ hai");
     T_EQ_INT(g.recs[1]->n_subjects, 0);
-    i = find_msg(&g, "simple.xml line 4: no dc:title");
+    i = meta_got_find_msg(&g, "simple.xml line 4: no dc:title");
     T_CHECK(i >= 0 && g.code[i] == TS_EPARSE);
-    got_free(&g);
+    meta_got_free(&g);
 
     T_OK(read_text("single.xml", single, NULL, &g, &err), &err);
     T_REQUIRE(g.n == 1);
     T_EQ_STR(g.recs[0]->title, "Một mình");
-    got_free(&g);
+    meta_got_free(&g);
 
     T_OK(read_text("marc.xml", marc, NULL, &g, &err), &err);
     T_EQ_INT(g.n, 0);
-    T_CHECK(find_msg(&g, "(oai:x:9): no Dublin Core metadata") >= 0);
-    got_free(&g);
+    T_CHECK(meta_got_find_msg(&g, "(oai:x:9): no Dublin Core metadata") >= 0);
+    meta_got_free(&g);
 }
 
 static void test_round_trip(void)
@@ -327,7 +278,7 @@ static void test_round_trip(void)
     struct meta_rec *a = calloc(1, sizeof *a), *weird = calloc(1, sizeof *weird);
     struct ts_err err = {0};
     const struct meta_rec *b;
-    struct got g = {0};
+    struct meta_got g = {0};
     FILE *out = fopen(path, "wb");
 
 #define S(r, field, v) meta_set_str(&(r)->field, v, strlen(v))
@@ -359,7 +310,7 @@ static void test_round_trip(void)
     T_OK(export_dc_end(out, &err), &err);
     fclose(out);
 
-    T_OK(import_dc_read(path, "tusach", emit_cb, error_cb, &g, &err), &err);
+    T_OK(import_dc_read(path, "tusach", meta_got_emit, meta_got_error, &g, &err), &err);
     T_EQ_INT(g.n_err, 0);
     T_REQUIRE(g.n == 2);
     b = g.recs[0];
@@ -384,7 +335,7 @@ static void test_round_trip(void)
     T_REQUIRE(b->n_subjects == 1 && b->n_links == 1);
     T_EQ_STR(b->links[0], a->links[0]);
     T_EQ_STR(g.recs[1]->title, "A <b> & ]]> end");
-    got_free(&g);
+    meta_got_free(&g);
     meta_rec_free(a);
     meta_rec_free(weird);
     free(path);
@@ -424,7 +375,7 @@ static void test_hostile(void)
     static const char no_match[] =
         OAI_HEAD "<error code=\"noRecordsMatch\">Nothing in that range</error></OAI-PMH>";
     struct ts_err err = {0};
-    struct got g;
+    struct meta_got g;
     char *huge;
     size_t n = (size_t)1 << 20;
     double t0 = (double)clock();
@@ -432,12 +383,12 @@ static void test_hostile(void)
     T_EQ_INT(read_text("xxe.xml", xxe, NULL, &g, &err), TS_EPARSE);
     T_CHECK(strstr(err.msg, "xxe.xml: DOCTYPE refused") != NULL);
     T_EQ_INT(g.n, 0);
-    got_free(&g);
+    meta_got_free(&g);
 
     T_EQ_INT(read_text("lol.xml", laughs, NULL, &g, &err), TS_EPARSE);
     T_EQ_INT(g.n, 0);
     T_CHECK(((double)clock() - t0) / CLOCKS_PER_SEC < 10.0);
-    got_free(&g);
+    meta_got_free(&g);
 
     T_EQ_INT(read_text("bad.xml", bad_utf8, NULL, &g, &err), TS_EPARSE);
     fprintf(stderr, "  # %s\n", err.msg);
@@ -446,22 +397,23 @@ static void test_hostile(void)
     T_CHECK(strstr(err.msg, "records after line 6 not read") != NULL);
     T_REQUIRE(g.n == 1);
     T_EQ_STR(g.recs[0]->title, "Tốt");
-    got_free(&g);
+    meta_got_free(&g);
 
     T_EQ_INT(read_text("cut.xml", truncated, NULL, &g, &err), TS_EPARSE);
     T_EQ_INT(g.n, 0);
-    got_free(&g);
+    meta_got_free(&g);
     T_EQ_INT(read_text("empty.xml", "", NULL, &g, &err), TS_EPARSE);
-    got_free(&g);
-    T_EQ_INT(import_dc_read(t_tmpdir(), NULL, emit_cb, error_cb, &g, &err), TS_EIO);
-    T_EQ_INT(import_dc_read("/nonexistent/x.xml", NULL, emit_cb, error_cb, &g, &err), TS_EIO);
+    meta_got_free(&g);
+    T_EQ_INT(import_dc_read(t_tmpdir(), NULL, meta_got_emit, meta_got_error, &g, &err), TS_EIO);
+    T_EQ_INT(import_dc_read("/nonexistent/x.xml", NULL, meta_got_emit, meta_got_error, &g, &err),
+             TS_EIO);
 
     T_EQ_INT(read_text("err.xml", error_page, NULL, &g, &err), TS_EPARSE);
     T_CHECK(strstr(err.msg, "badResumptionToken: The token has expired") != NULL);
-    got_free(&g);
+    meta_got_free(&g);
     T_OK(read_text("none.xml", no_match, NULL, &g, &err), &err);
     T_EQ_INT(g.n, 0);
-    got_free(&g);
+    meta_got_free(&g);
 
     /* a value over DC_MAX_VALUE: that record is skipped, the next one lands */
     huge = malloc(n + 1024);
@@ -477,9 +429,9 @@ static void test_hostile(void)
     T_OK(read_text("big.xml", huge, NULL, &g, &err), &err);
     T_REQUIRE(g.n == 1);
     T_EQ_STR(g.recs[0]->title, "Nhỏ");
-    T_CHECK(find_msg(&g, "longer than 1 MiB") >= 0);
+    T_CHECK(meta_got_find_msg(&g, "longer than 1 MiB") >= 0);
     free(huge);
-    got_free(&g);
+    meta_got_free(&g);
 }
 
 /* ------------------------------------------------------------ harvester */
@@ -603,7 +555,7 @@ static void test_harvest(void)
     struct server srv = {-1, -1, 0};
     char base[128], url[160], *next = NULL, *log;
     struct ts_err err = {0};
-    struct got g = {0};
+    struct meta_got g = {0};
 
     write_page(dir, "oai-first.xml", "2024-06-01T08:00:00Z", 1, 2, "p2");
     write_page(dir, "oai-p2.xml", "2024-06-01T08:00:05Z", 3, 2, "p3");
@@ -625,8 +577,8 @@ static void test_harvest(void)
     snprintf(base, sizeof base, "http://127.0.0.1:%d", srv.port);
 
     snprintf(url, sizeof url, "%s/oai", base);
-    T_OK(import_oai_harvest(url, "sach:giao-khoa", "2024-01-01", "2024-12-31", emit_cb, error_cb,
-                            &g, &next, &err),
+    T_OK(import_oai_harvest(url, "sach:giao-khoa", "2024-01-01", "2024-12-31", meta_got_emit,
+                            meta_got_error, &g, &next, &err),
          &err);
     T_EQ_INT(g.n, 5);
     T_EQ_INT(g.n_err, 0);
@@ -639,7 +591,7 @@ static void test_harvest(void)
     }
     free(next);
     next = NULL;
-    got_free(&g);
+    meta_got_free(&g);
     log = read_log(dir);
     T_CHECK(strstr(log, "/oai?verb=ListRecords&metadataPrefix=oai_dc&set=sach%3Agiao-khoa&from="
                         "2024-01-01&until=2024-12-31\n") != NULL);
@@ -648,7 +600,8 @@ static void test_harvest(void)
     free(log);
 
     snprintf(url, sizeof url, "%s/nomatch", base);
-    T_OK(import_oai_harvest(url, NULL, "2030-01-01", NULL, emit_cb, error_cb, &g, &next, &err),
+    T_OK(import_oai_harvest(url, NULL, "2030-01-01", NULL, meta_got_emit, meta_got_error, &g, &next,
+                            &err),
          &err);
     T_EQ_INT(g.n, 0);
     T_EQ_STR(next, "2024-05-01T10:00:00Z");
@@ -656,43 +609,53 @@ static void test_harvest(void)
     next = NULL;
 
     snprintf(url, sizeof url, "%s/bad", base);
-    T_EQ_INT(import_oai_harvest(url, NULL, "x", NULL, emit_cb, error_cb, &g, &next, &err),
-             TS_EPARSE);
+    T_EQ_INT(
+        import_oai_harvest(url, NULL, "x", NULL, meta_got_emit, meta_got_error, &g, &next, &err),
+        TS_EPARSE);
     T_CHECK(strstr(err.msg, "OAI-PMH error badArgument: from is not a date") != NULL);
     T_CHECK(next == NULL);
 
     snprintf(url, sizeof url, "%s/http500", base);
-    T_EQ_INT(import_oai_harvest(url, NULL, NULL, NULL, emit_cb, error_cb, &g, &next, &err), TS_EIO);
+    T_EQ_INT(
+        import_oai_harvest(url, NULL, NULL, NULL, meta_got_emit, meta_got_error, &g, &next, &err),
+        TS_EIO);
     T_CHECK(strstr(err.msg, "page 1: HTTP status 500") != NULL);
 
     snprintf(url, sizeof url, "%s/missing", base);
-    T_EQ_INT(import_oai_harvest(url, NULL, NULL, NULL, emit_cb, error_cb, &g, &next, &err), TS_EIO);
+    T_EQ_INT(
+        import_oai_harvest(url, NULL, NULL, NULL, meta_got_emit, meta_got_error, &g, &next, &err),
+        TS_EIO);
     T_CHECK(strstr(err.msg, "HTTP status 404") != NULL);
 
     snprintf(url, sizeof url, "%s/html", base);
-    T_EQ_INT(import_oai_harvest(url, NULL, NULL, NULL, emit_cb, error_cb, &g, &next, &err),
-             TS_EPARSE);
+    T_EQ_INT(
+        import_oai_harvest(url, NULL, NULL, NULL, meta_got_emit, meta_got_error, &g, &next, &err),
+        TS_EPARSE);
     T_CHECK(strstr(err.msg, "not an OAI-PMH response") != NULL);
 
     snprintf(url, sizeof url, "%s/loop", base);
-    T_EQ_INT(import_oai_harvest(url, NULL, NULL, NULL, emit_cb, error_cb, &g, &next, &err),
-             TS_EPARSE);
+    T_EQ_INT(
+        import_oai_harvest(url, NULL, NULL, NULL, meta_got_emit, meta_got_error, &g, &next, &err),
+        TS_EPARSE);
     T_CHECK(strstr(err.msg, "resumptionToken did not change") != NULL);
-    got_free(&g);
+    meta_got_free(&g);
 
     snprintf(url, sizeof url, "%s/busy", base); /* 503 + Retry-After: 1, then the page */
-    T_OK(import_oai_harvest(url, NULL, NULL, NULL, emit_cb, error_cb, &g, NULL, &err), &err);
+    T_OK(import_oai_harvest(url, NULL, NULL, NULL, meta_got_emit, meta_got_error, &g, NULL, &err),
+         &err);
     T_EQ_INT(g.n, 1);
-    got_free(&g);
+    meta_got_free(&g);
 
-    T_EQ_INT(import_oai_harvest("ftp://example.org/oai", NULL, NULL, NULL, emit_cb, error_cb, &g,
-                                &next, &err),
+    T_EQ_INT(import_oai_harvest("ftp://example.org/oai", NULL, NULL, NULL, meta_got_emit,
+                                meta_got_error, &g, &next, &err),
              TS_EINVAL);
     server_stop(&srv);
 
     /* the server is gone: connection refused */
     snprintf(url, sizeof url, "%s/oai", base);
-    T_EQ_INT(import_oai_harvest(url, NULL, NULL, NULL, emit_cb, error_cb, &g, &next, &err), TS_EIO);
+    T_EQ_INT(
+        import_oai_harvest(url, NULL, NULL, NULL, meta_got_emit, meta_got_error, &g, &next, &err),
+        TS_EIO);
     T_CHECK(next == NULL);
 }
 

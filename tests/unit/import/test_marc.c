@@ -16,70 +16,25 @@
 #include <yaz/wrbuf.h>
 
 #include "marc.h"
+#include "meta_collect.h"
 #include "t.h"
 #include "ts_mem.h"
 
 /* ------------------------------------------------------------- helpers */
 
-#define KEEP 64
-#define ERRS 32
-
-struct got {
-    struct meta_rec *recs[KEEP];
-    size_t n, total;
-    char origin[ERRS][512];
-    char why[ERRS][256];
-    int code[ERRS];
-    size_t n_err;
-};
-
-static int on_emit(struct meta_rec *r, void *ctx)
-{
-    struct got *g = ctx;
-
-    g->total++;
-    if (g->n < KEEP)
-        g->recs[g->n++] = r;
-    else
-        meta_rec_free(r);
-    return TS_OK;
-}
-
-static int on_error(const char *origin, const struct ts_err *why, void *ctx)
-{
-    struct got *g = ctx;
-
-    if (getenv("T_VERBOSE"))
-        fprintf(stderr, "  # %s: %s\n", origin, why->msg);
-    if (g->n_err < ERRS) {
-        snprintf(g->origin[g->n_err], sizeof g->origin[0], "%s", origin);
-        snprintf(g->why[g->n_err], sizeof g->why[0], "%s", why->msg);
-        g->code[g->n_err] = why->code;
-    }
-    g->n_err++;
-    return TS_OK;
-}
-
-static void got_free(struct got *g)
-{
-    for (size_t i = 0; i < g->n; i++)
-        meta_rec_free(g->recs[i]);
-    memset(g, 0, sizeof *g);
-}
-
-static int read_file(const char *path, struct got *g)
+static int read_file(const char *path, struct meta_got *g)
 {
     struct ts_err err;
 
     memset(g, 0, sizeof *g);
-    return import_marc_read(path, "test-source", on_emit, on_error, g, &err);
+    return import_marc_read(path, "test-source", meta_got_emit, meta_got_error, g, &err);
 }
 
 /* True when some reported reason contains `needle`. */
-static int has_error(const struct got *g, const char *needle)
+static int has_error(const struct meta_got *g, const char *needle)
 {
-    for (size_t i = 0; i < g->n_err && i < ERRS; i++)
-        if (strstr(g->why[i], needle))
+    for (size_t i = 0; i < g->n_err && i < META_GOT_KEEP; i++)
+        if (strstr(g->msg[i], needle))
             return 1;
     return 0;
 }
@@ -179,7 +134,7 @@ static void test_full_record(void)
 {
     yaz_marc_t mt = rec_new("00000nam a2200000 i 4500");
     const char *path = path_in_tmp("full.mrc");
-    struct got g;
+    struct meta_got g;
     struct meta_rec *r;
     size_t len;
     char *iso;
@@ -289,9 +244,9 @@ static void test_full_record(void)
 
     T_EQ_INT(g.n_err, 1);
     T_EQ_STR(g.origin[0], "full.mrc record 1 (byte offset 0) field 952");
-    T_CHECK(strstr(g.why[0], "barcode") != NULL);
+    T_CHECK(strstr(g.msg[0], "barcode") != NULL);
     T_EQ_INT(g.code[0], TS_OK); /* a warning: the record landed */
-    got_free(&g);
+    meta_got_free(&g);
 }
 
 /* Resource type from leader/06-07, language from 008 without 041, and the
@@ -308,7 +263,7 @@ static void test_leader_and_defaults(void)
     };
     const char *path = path_in_tmp("types.mrc");
     FILE *f = fopen(path, "wb");
-    struct got g;
+    struct meta_got g;
 
     T_REQUIRE(f != NULL);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -331,7 +286,7 @@ static void test_leader_and_defaults(void)
         T_EQ_STR(g.recs[i]->title, "Title");
     }
     T_EQ_INT(g.n_err, 0);
-    got_free(&g);
+    meta_got_free(&g);
 }
 
 /* --------------------------------------------------------------- MARC-8 */
@@ -342,7 +297,7 @@ static void test_marc8(void)
      * 0xE2 acute, 0xE3 circumflex, 0xF2 dot below */
     yaz_marc_t mt = rec_new("00000nam  2200000 a 4500");
     const char *path = path_in_tmp("marc8.mrc");
-    struct got g;
+    struct meta_got g;
     size_t len;
     char *iso;
 
@@ -365,7 +320,7 @@ static void test_marc8(void)
     T_EQ_STR(g.recs[0]->subtitle, "Vi\xE1\xBB\x87t Nam"); /* ệ U+1EC7 */
     T_EQ_STR(g.recs[0]->authors[0].name, "Andr\xC3\xA9, Jean");
     T_EQ_INT(g.n_err, 0);
-    got_free(&g);
+    meta_got_free(&g);
 
     /* blank leader/09 but multi-byte UTF-8 bytes: a Vietnamese export that
      * never set leader/09; read as UTF-8, not as MARC-8 mojibake */
@@ -377,7 +332,7 @@ static void test_marc8(void)
     T_OK(read_file(path, &g), NULL);
     T_REQUIRE(g.n == 1);
     T_EQ_STR(g.recs[0]->title, "Tiếng Việt");
-    got_free(&g);
+    meta_got_free(&g);
 }
 
 /* ----------------------------------------------------------- round trip */
@@ -498,7 +453,7 @@ static void round_trip(int xml, const char *name)
     const char *path = path_in_tmp(name);
     FILE *f = fopen(path, "wb");
     struct ts_err err;
-    struct got g;
+    struct meta_got g;
 
     T_REQUIRE(f != NULL);
     T_OK(export_marc_begin(f, xml, &err), &err);
@@ -512,7 +467,7 @@ static void round_trip(int xml, const char *name)
     T_EQ_INT(g.n_err, 0);
     for (size_t i = 0; i < g.n; i++)
         same_rec(r, g.recs[i]);
-    got_free(&g);
+    meta_got_free(&g);
     meta_rec_free(r);
 }
 
@@ -570,7 +525,7 @@ static void test_huge_field(void)
     const char *path = path_in_tmp("huge.xml");
     FILE *f;
     struct ts_err err;
-    struct got g;
+    struct meta_got g;
     long pos;
 
     free(r->description);
@@ -597,7 +552,7 @@ static void test_huge_field(void)
     T_CHECK(strstr(g.origin[0], "field 520") != NULL);
     T_EQ_INT(g.code[0], TS_OK);
     T_CHECK(has_error(&g, "over MARC's limit"));
-    got_free(&g);
+    meta_got_free(&g);
     meta_rec_free(r);
 }
 
@@ -639,7 +594,7 @@ static void sandwich(const char *name, const char *bad, size_t bad_len, const ch
     size_t la, lb;
     char *a = small_rec("A", "Record A", &la), *b = small_rec("B", "Record B", &lb);
     FILE *f = fopen(path, "wb");
-    struct got g;
+    struct meta_got g;
 
     T_REQUIRE(f != NULL);
     fwrite(a, 1, la, f);
@@ -648,8 +603,8 @@ static void sandwich(const char *name, const char *bad, size_t bad_len, const ch
     fclose(f);
     T_OK(read_file(path, &g), NULL);
     if (!T_EQ_INT(g.n, 2) || !T_EQ_INT(g.n_err, 1) || !T_CHECK(has_error(&g, reason)))
-        for (size_t i = 0; i < g.n_err && i < ERRS; i++)
-            fprintf(stderr, "  [%s] %s: %s\n", name, g.origin[i], g.why[i]);
+        for (size_t i = 0; i < g.n_err && i < META_GOT_KEEP; i++)
+            fprintf(stderr, "  [%s] %s: %s\n", name, g.origin[i], g.msg[i]);
     if (g.n == 2) {
         T_EQ_STR(g.recs[0]->title, "Record A");
         T_EQ_STR(g.recs[1]->title, "Record B");
@@ -660,7 +615,7 @@ static void sandwich(const char *name, const char *bad, size_t bad_len, const ch
         snprintf(want, sizeof want, "%s record 2 (byte offset %zu)", name, la);
         T_EQ_STR(g.origin[0], want);
     }
-    got_free(&g);
+    meta_got_free(&g);
     free(a);
     free(b);
 }
@@ -751,7 +706,7 @@ static void test_truncated(void)
     size_t la, lb;
     char *a = small_rec("A", "Record A", &la), *b = small_rec("B", "Record B", &lb);
     FILE *f = fopen(path, "wb");
-    struct got g;
+    struct meta_got g;
 
     T_REQUIRE(f != NULL);
     fwrite(a, 1, la, f);
@@ -761,7 +716,7 @@ static void test_truncated(void)
     T_EQ_INT(g.n, 1);
     T_EQ_INT(g.n_err, 1);
     T_CHECK(has_error(&g, "truncated"));
-    got_free(&g);
+    meta_got_free(&g);
     free(a);
     free(b);
 }
@@ -770,20 +725,21 @@ static void test_not_marc(void)
 {
     const char *path = path_in_tmp("notes.txt");
     static const char text[] = "Danh sách sách mới\nhello world\n";
-    struct got g;
+    struct meta_got g;
 
     write_bytes(path, text, sizeof text - 1);
     T_OK(read_file(path, &g), NULL);
     T_EQ_INT(g.n, 0);
     T_EQ_INT(g.n_err, 1);
     T_CHECK(has_error(&g, "not a MARC record"));
-    got_free(&g);
+    meta_got_free(&g);
 
     /* a file that is not there is the caller's problem, not a report */
     {
         struct ts_err err;
         memset(&g, 0, sizeof g);
-        T_EQ_INT(import_marc_read(path_in_tmp("missing.mrc"), NULL, on_emit, on_error, &g, &err),
+        T_EQ_INT(import_marc_read(path_in_tmp("missing.mrc"), NULL, meta_got_emit, meta_got_error,
+                                  &g, &err),
                  TS_EIO);
     }
 }
@@ -792,7 +748,7 @@ static void test_not_marc(void)
 
 #define LEADER "<leader>00000nam a2200000 i 4500</leader>"
 
-static void read_xml_text(const char *name, const char *xml, struct got *g)
+static void read_xml_text(const char *name, const char *xml, struct meta_got *g)
 {
     const char *path = path_in_tmp(name);
 
@@ -802,7 +758,7 @@ static void read_xml_text(const char *name, const char *xml, struct got *g)
 
 static void test_xml_variants(void)
 {
-    struct got g;
+    struct meta_got g;
 
     /* marc: prefix on a collection */
     read_xml_text("prefixed.xml",
@@ -834,7 +790,7 @@ static void test_xml_variants(void)
     }
     T_EQ_STR(g.origin[0], "prefixed.xml record 2 (line 4)");
     T_CHECK(has_error(&g, "code"));
-    got_free(&g);
+    meta_got_free(&g);
 
     /* a single record, default namespace, no XML declaration */
     read_xml_text("single.xml",
@@ -844,7 +800,7 @@ static void test_xml_variants(void)
                   &g);
     T_EQ_INT(g.n, 1);
     T_EQ_INT(g.n_err, 0);
-    got_free(&g);
+    meta_got_free(&g);
 
     /* no namespace at all */
     read_xml_text("nons.xml",
@@ -853,7 +809,7 @@ static void test_xml_variants(void)
                   "</subfield></datafield></record></collection>",
                   &g);
     T_EQ_INT(g.n, 1);
-    got_free(&g);
+    meta_got_free(&g);
 
     /* OAI-PMH: the OAI <record> is not a MARC record; the one in
      * <metadata> is */
@@ -870,7 +826,7 @@ static void test_xml_variants(void)
     T_EQ_INT(g.n_err, 0);
     if (g.n)
         T_EQ_STR(g.recs[0]->title, "Ba");
-    got_free(&g);
+    meta_got_free(&g);
 
     /* well-formedness lost half-way: what came before is kept (libxml2
      * parses ahead in 512-byte chunks, so the records in the chunk where
@@ -893,13 +849,13 @@ static void test_xml_variants(void)
         T_CHECK(g.n >= 17 && g.n <= 20);
         T_EQ_INT(g.n_err, 1);
         T_CHECK(has_error(&g, "not well-formed"));
-        got_free(&g);
+        meta_got_free(&g);
     }
 }
 
 static void test_xml_entities(void)
 {
-    struct got g;
+    struct meta_got g;
 
     /* XXE: a SYSTEM entity naming a local file */
     read_xml_text("xxe.xml",
@@ -912,7 +868,7 @@ static void test_xml_entities(void)
     T_EQ_INT(g.n, 0);
     T_EQ_INT(g.n_err, 1);
     T_CHECK(has_error(&g, "DOCTYPE"));
-    got_free(&g);
+    meta_got_free(&g);
 
     /* billion laughs */
     read_xml_text("lol.xml",
@@ -933,7 +889,7 @@ static void test_xml_entities(void)
                   &g);
     T_EQ_INT(g.n, 0);
     T_CHECK(g.n_err >= 1);
-    got_free(&g);
+    meta_got_free(&g);
 }
 
 /* 10,000 records through the streaming reader (each record's subtree is
@@ -942,7 +898,7 @@ static void test_xml_stream(void)
 {
     const char *path = path_in_tmp("big.xml");
     FILE *f = fopen(path, "wb");
-    struct got g;
+    struct meta_got g;
 
     T_REQUIRE(f != NULL);
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -963,7 +919,7 @@ static void test_xml_stream(void)
     T_EQ_INT(g.n_err, 0);
     if (g.n)
         T_EQ_STR(g.recs[0]->title, "Sách số 0");
-    got_free(&g);
+    meta_got_free(&g);
 }
 
 /* A callback's non-OK code stops the reader at once. */
