@@ -9,7 +9,7 @@
 
 #include "catalog.h"
 
-#define CAT_STMT_CACHE 48
+#define CAT_STMT_CACHE 256 /* circulation (circ.h) adds ~110 statements */
 
 struct catalog {
     sqlite3 *db;

@@ -574,6 +574,28 @@ int catalog_record_merge(catalog *cat, int64_t keep, int64_t drop, const char *a
     ts_buf_addc(&changes, '[');
     if ((rc = merge_into(cat, keep, &in, 0, &changes, &conflicts, &changed, err)))
         goto out;
+    {
+        /* OAI-PMH (0003_oai.sql): the dropped record leaves a tombstone, written
+         * before its files and copies move so that it names the libraries that held it */
+        static const char tomb[] =
+            "INSERT OR REPLACE INTO record_tombstone"
+            " (record_id, merged_into, resource_type, libraries, deleted_at)"
+            " SELECT id, ?1, resource_type, (SELECT group_concat(code, ' ') FROM (SELECT l.code"
+            "  FROM file f JOIN file_holding h ON h.file_id = f.id JOIN library l"
+            "  ON l.id = h.library_id WHERE f.record_id = ?2 UNION SELECT l.code FROM item i"
+            "  JOIN library l ON l.id = i.custodian_id WHERE i.record_id = ?2"
+            "  AND i.status <> 'withdrawn' ORDER BY 1)), ?3 FROM record WHERE id = ?2";
+        sqlite3_stmt *st = cat_stmt(cat, tomb, err);
+        if (!st) {
+            rc = FAIL_STMT(err);
+            goto out;
+        }
+        sqlite3_bind_int64(st, 1, keep);
+        sqlite3_bind_int64(st, 2, drop);
+        sqlite3_bind_int64(st, 3, cat_now(cat));
+        if ((rc = cat_step_done(cat, st, "record tombstone", err)))
+            goto out;
+    }
     for (size_t i = 0; i < sizeof moves / sizeof moves[0] && rc == TS_OK; i++) {
         sqlite3_stmt *st = cat_stmt(cat, moves[i], err);
         if (!st) {

@@ -31,6 +31,10 @@ int cmd_item(struct cli *c);
 int cmd_export(struct cli *c);
 int cmd_harvest(struct cli *c);
 int cmd_serve(struct cli *c);
+int cmd_user(struct cli *c);   /* cmd_circ.c */
+int cmd_reader(struct cli *c); /* cmd_circ.c */
+int cmd_desk(struct cli *c);   /* cmd_circ.c */
+int cmd_hold(struct cli *c);   /* cmd_circ.c */
 
 /* Print "tusach: <msg>" for an error and return CLI_ERR. */
 int cli_fail(const struct ts_err *err);

@@ -27,6 +27,10 @@ static const struct {
     {"export", cmd_export, "export the catalogue as MARCXML, MARC21, Dublin Core or CSV"},
     {"harvest", cmd_harvest, "harvest Dublin Core records from an OAI-PMH repository"},
     {"serve", cmd_serve, "run the web server"},
+    {"user", cmd_user, "add | passwd | role: staff and reader logins"},
+    {"reader", cmd_reader, "add | import | show | deactivate readers (library cards)"},
+    {"desk", cmd_desk, "checkout | return | renew | overdue | policy at a library's desk"},
+    {"hold", cmd_hold, "place | cancel | list | expire holds"},
 };
 
 static void usage(FILE *f)

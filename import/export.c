@@ -21,8 +21,8 @@ static char *dup0(const char *s)
     return s ? ts_xstrdup(s) : NULL;
 }
 
-/* The catalogue's view of a record, as a meta_rec. */
-static struct meta_rec *to_meta(const struct cat_record *r)
+/* The catalogue's view of a record, as a meta_rec (import.h). */
+struct meta_rec *import_meta_from_record(const struct cat_record *r)
 {
     struct meta_rec *m = ts_xcalloc(1, sizeof *m);
     char id[32];
@@ -114,7 +114,7 @@ int import_export(const char *data_dir, const char *format, const char *library,
         struct meta_rec *m;
         if ((rc = catalog_record_get(cat, ids[i], &r, err)))
             break;
-        m = to_meta(r);
+        m = import_meta_from_record(r);
         switch (f) {
         case F_MARCXML: rc = export_marc_write(out, 1, m, err); break;
         case F_MARC: rc = export_marc_write(out, 0, m, err); break;

@@ -124,4 +124,13 @@ struct import_check {
 };
 int import_check(const char *data_dir, struct import_check *chk, struct ts_err *err);
 
+/*
+ * The catalogue's view of record `r` as a struct meta_rec (metarec.h): what the
+ * exporters write, and what the SRU server turns into MARCXML. New
+ * (meta_rec_free()); `r` is borrowed.
+ */
+struct cat_record;
+struct meta_rec;
+struct meta_rec *import_meta_from_record(const struct cat_record *r);
+
 #endif

@@ -12,6 +12,7 @@ quick=0
 JOBS=${JOBS:-2}
 
 bash scripts/install-deps.sh
+bash scripts/install-npm.sh   # playwright-core (browser tests drive Debian's chromium)
 
 export TUSACH_CORPUS=${TUSACH_CORPUS:-$HOME/.cache/tusach-corpus}
 if [ $quick = 0 ]; then

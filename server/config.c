@@ -2,6 +2,7 @@
  * server/config.c - server settings: defaults, one key at a time (flags), or
  * a `key = value` file with the same keys (see server.h).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,28 @@ int server_config_set(struct server_config *c, const char *key, const char *valu
             return ts_fail(err, TS_EINVAL, "listen: expected an IP address");
         snprintf(c->listen, sizeof c->listen, "%s", value);
         return TS_OK;
+    }
+    if (strncmp(key, "oai-", 4) == 0) {
+        static const struct {
+            const char *key;
+            size_t off, cap;
+        } oai[] = {
+            {"oai-repository-name", offsetof(struct server_config, oai_repository_name),
+             sizeof c->oai_repository_name},
+            {"oai-admin-email", offsetof(struct server_config, oai_admin_email),
+             sizeof c->oai_admin_email},
+            {"oai-repository-id", offsetof(struct server_config, oai_repository_id),
+             sizeof c->oai_repository_id},
+            {"oai-base-url", offsetof(struct server_config, oai_base_url), sizeof c->oai_base_url},
+        };
+        for (size_t i = 0; i < sizeof oai / sizeof oai[0]; i++) {
+            if (strcmp(key, oai[i].key) != 0)
+                continue;
+            if (strlen(value) >= oai[i].cap)
+                return ts_fail(err, TS_EINVAL, "%s: longer than %zu bytes", key, oai[i].cap - 1);
+            snprintf((char *)c + oai[i].off, oai[i].cap, "%s", value);
+            return TS_OK;
+        }
     }
     if (strcmp(key, "port") == 0) {
         if ((rc = number(key, value, 0, 65535, &v, err)))

@@ -1,6 +1,8 @@
 /*
  * server/h_libraries.c - the libraries of the network: list by kind with
- * collection sizes, one library with the titles it holds (pages and API).
+ * collection sizes and copy counts (copies in each library's custody: how
+ * many, available, on loan, in transit; counts only, never who borrowed),
+ * one library with the titles it holds (pages and API).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,6 +25,13 @@ static const char *library_url(struct request *req, const char *code)
     return req_printf(req, "/libraries/%s", req_urlencode(req, code));
 }
 
+static json_t *copies_json(const struct cat_library_stat *l)
+{
+    return json_pack("{s:I, s:I, s:I, s:I}", "total", (json_int_t)l->n_copies, "available",
+                     (json_int_t)l->n_available, "on_loan", (json_int_t)l->n_on_loan, "in_transit",
+                     (json_int_t)l->n_in_transit);
+}
+
 int h_api_libraries(struct request *req, struct response *res)
 {
     struct cat_library_stat *libs = NULL;
@@ -42,8 +51,9 @@ int h_api_libraries(struct request *req, struct response *res)
     for (size_t i = offset; i < n && k < limit; i++, k++)
         json_array_append_new(
             list,
-            json_pack("{s:s, s:s, s:s, s:I, s:s}", "code", libs[i].code, "name", libs[i].name,
-                      "kind", libs[i].kind, "records", (json_int_t)libs[i].n_records, "url",
+            json_pack("{s:s, s:s, s:s, s:I, s:o, s:s}", "code", libs[i].code, "name", libs[i].name,
+                      "kind", libs[i].kind, "records", (json_int_t)libs[i].n_records, "copies",
+                      copies_json(&libs[i]), "url",
                       req_printf(req, "/api/v1/libraries/%s", req_urlencode(req, libs[i].code))));
     root = json_pack("{s:o}", "libraries", list);
     if (root)
@@ -80,8 +90,9 @@ int h_api_library(struct request *req, struct response *res)
             list,
             json_pack("{s:I, s:s, s:s}", "id", (json_int_t)titles[i].id, "title", titles[i].title,
                       "url", req_printf(req, "/api/v1/records/%lld", (long long)titles[i].id)));
-    root = json_pack("{s:s, s:s, s:s, s:I, s:o}", "code", lib.code, "name", lib.name, "kind",
-                     lib.kind, "records", (json_int_t)lib.n_records, "titles", list);
+    root = json_pack("{s:s, s:s, s:s, s:I, s:o, s:o}", "code", lib.code, "name", lib.name, "kind",
+                     lib.kind, "records", (json_int_t)lib.n_records, "copies", copies_json(&lib),
+                     "titles", list);
     if (root)
         view_paging(root, (size_t)total, offset, limit, n);
     cat_library_stat_clear(&lib);
@@ -110,9 +121,10 @@ int h_page_libraries(struct request *req, struct response *res)
             json_array_append_new(groups, group);
         }
         json_array_append_new(members,
-                              json_pack("{s:s, s:s, s:s, s:I}", "code", libs[i].code, "name",
+                              json_pack("{s:s, s:s, s:s, s:I, s:I}", "code", libs[i].code, "name",
                                         libs[i].name, "url", library_url(req, libs[i].code),
-                                        "records", (json_int_t)libs[i].n_records));
+                                        "records", (json_int_t)libs[i].n_records, "copies",
+                                        (json_int_t)libs[i].n_copies));
     }
     cat_library_stats_free(libs, n);
     return respond_page(req, res, 200, "libraries.html", req_t(req, "libraries_title"),
@@ -146,9 +158,11 @@ int h_page_library(struct request *req, struct response *res)
         json_array_append_new(list,
                               json_pack("{s:s, s:s}", "title", titles[i].title, "url",
                                         req_printf(req, "/records/%lld", (long long)titles[i].id)));
-    ctx = json_pack("{s:s, s:s, s:s, s:I, s:b, s:o}", "code", lib.code, "name", lib.name, "kind",
-                    view_label(req, "kind_", lib.kind), "records", (json_int_t)lib.n_records,
-                    "has_titles", n > 0, "titles", list);
+    ctx = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:o}", "code", lib.code, "name",
+                    lib.name, "kind", view_label(req, "kind_", lib.kind), "records",
+                    (json_int_t)lib.n_records, "copies", (json_int_t)lib.n_copies, "available",
+                    (json_int_t)lib.n_available, "on_loan", (json_int_t)lib.n_on_loan, "in_transit",
+                    (json_int_t)lib.n_in_transit, "has_titles", n > 0, "titles", list);
     if (ctx && page > 1)
         json_object_set_new(
             ctx, "prev_url",

@@ -1,16 +1,23 @@
 /*
- * server/h_records.c - one record: its page, its JSON, its holdings ("items").
+ * server/h_records.c - one record: its page, its JSON, its copies and
+ * digital holdings ("items").
  *
- * Holdings are digital for now (a library holds a file of the record);
- * physical items join /api/v1/records/{id}/items when the item table lands
- * (issue 3) without changing the shape: every entry has a "kind".
+ * The record page and /api/v1/records/{id} show the union catalogue's full
+ * description (subtitle, authors with roles, edition, publication, extent,
+ * series, classification, audience, subjects, identifiers, links) and, per
+ * library, the physical copies with their status and shelf, and the digital
+ * files (holdings.c groups them). /api/v1/records/{id}/items lists every
+ * physical copy ("kind": "physical") and then every digital holding
+ * ("kind": "digital") in one paged list.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "browse.h"
 #include "handlers.h"
+#include "holdings.h"
 #include "page.h"
 #include "request.h"
 #include "response.h"
@@ -56,14 +63,32 @@ static const char *file_api_url(struct request *req, int64_t file_id)
     return req_printf(req, "/api/v1/files/%lld", (long long)file_id);
 }
 
+/* Only http(s) links become links; anything else (javascript:, data:, a
+ * relative path from a bad record) is shown as text. */
+static int link_safe(const char *url)
+{
+    return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0;
+}
+
+static json_t *strv_json(char **v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+
 int h_api_record_get(struct request *req, struct response *res)
 {
     struct record_view v;
-    json_t *files, *libs, *root;
+    struct holdings hs;
+    json_t *files, *libs, *contributors, *root;
+    const struct cat_record *r;
     int rc;
 
     if ((rc = record_view_load(req, &v)))
         return rc;
+    r = v.rec;
     files = json_array();
     for (size_t i = 0; i < v.n_files; i++) {
         const struct cat_file_info *f = &v.files[i];
@@ -73,25 +98,37 @@ int h_api_record_get(struct request *req, struct response *res)
                                                (json_int_t)f->size, "sha256", f->sha256, "encoding",
                                                f->encoding, "url", file_api_url(req, f->id)));
     }
+    holdings_build(req, r, v.holdings, v.n_holdings, NULL, &hs);
     libs = json_array();
-    for (size_t i = 0; i < v.n_holdings; i++) {
-        /* one entry per library, however many of the record's files it holds */
-        if (i && strcmp(v.holdings[i].library_code, v.holdings[i - 1].library_code) == 0)
-            continue;
-        json_array_append_new(libs, json_pack("{s:s, s:s, s:s}", "code", v.holdings[i].library_code,
-                                              "name", v.holdings[i].library_name, "kind",
-                                              v.holdings[i].library_kind));
-    }
+    for (size_t i = 0; i < hs.n; i++)
+        json_array_append_new(libs, json_pack("{s:s, s:s, s:s}", "code", hs.libs[i].code, "name",
+                                              hs.libs[i].name, "kind", hs.libs[i].kind));
+    contributors = json_array();
+    for (size_t i = 0; i < r->n_author_list; i++)
+        json_array_append_new(contributors,
+                              json_pack("{s:s, s:s}", "name", r->author_names[i], "role",
+                                        r->author_roles[i] ? r->author_roles[i] : "author"));
     root = json_pack(
-        "{s:I, s:s, s:o, s:s?, s:s?, s:s?, s:o, s:s?, s:s?, s:s?, s:o, s:o, s:o, s:o, s:s, s:s}",
-        "id", (json_int_t)v.rec->id, "title", v.rec->title, "authors",
-        view_split(v.rec->authors, ";"), "language", v.rec->language, "publisher", v.rec->publisher,
-        "date", v.rec->date, "year",
-        v.rec->year ? json_integer((json_int_t)v.rec->year) : json_null(), "description",
-        v.rec->description, "type", v.rec->resource_type, "licence", v.rec->licence, "subjects",
-        view_split(v.rec->subjects, ";"), "identifiers", view_identifiers(v.rec->identifiers),
-        "files", files, "libraries", libs, "created", view_iso_time(req, v.created), "updated",
-        view_iso_time(req, v.updated));
+        "{s:I, s:s, s:s?, s:o, s:o, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:s?, s:s?, s:s?, s:s?,"
+        " s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:o}",
+        "id", (json_int_t)r->id, "title", r->title, "subtitle", r->subtitle, "authors",
+        view_split(r->authors, ";"), "contributors", contributors, "edition", r->edition,
+        "language", r->language, "publisher", r->publisher, "place", r->place, "date", r->date,
+        "year", r->year ? json_integer((json_int_t)r->year) : json_null(), "extent", r->extent,
+        "series", r->series, "classification", r->classification, "audience", r->audience, "notes",
+        r->notes, "description", r->description, "type", r->resource_type, "licence", r->licence,
+        "subjects", strv_json(r->subject_list, r->n_subject_list), "identifiers",
+        view_identifiers(r->identifiers), "links", strv_json(r->link_list, r->n_link_list));
+    if (root) {
+        json_object_set_new(root, "files", files);
+        json_object_set_new(root, "libraries", libs);
+        json_object_set_new(root, "holdings", holdings_json(req, &hs, 1));
+        json_object_set_new(root, "created", json_string(view_iso_time(req, v.created)));
+        json_object_set_new(root, "updated", json_string(view_iso_time(req, v.updated)));
+    } else {
+        json_decref(files);
+        json_decref(libs);
+    }
     record_view_free(&v);
     if ((rc = respond_json(res, 200, root)))
         return ts_fail(&req->err, rc, "record json");
@@ -99,10 +136,17 @@ int h_api_record_get(struct request *req, struct response *res)
     return TS_OK;
 }
 
+static json_t *library_json(struct request *req, const char *code)
+{
+    const struct cat_library *lib = holdings_library(req, code);
+    return json_pack("{s:s, s:s, s:s}", "code", code, "name", lib ? lib->name : code, "kind",
+                     lib ? lib->kind : "");
+}
+
 int h_api_record_items(struct request *req, struct response *res)
 {
     struct record_view v;
-    size_t offset, limit, n = 0;
+    size_t offset, limit, n = 0, total, k = 0;
     json_t *items, *root;
     int rc;
 
@@ -113,21 +157,43 @@ int h_api_record_items(struct request *req, struct response *res)
     if (limit == 0)
         limit = ITEMS_LIMIT_DEFAULT;
     items = json_array();
-    for (size_t i = offset; i < v.n_holdings && n < limit; i++, n++) {
+    /* physical copies first (withdrawn ones included: this is the full list), then files */
+    total = v.rec->n_items + v.n_holdings;
+    for (size_t i = 0; i < v.rec->n_items && n < limit; i++, k++) {
+        const struct cat_item *it = &v.rec->items[i];
+        json_t *o;
+        if (k < offset)
+            continue;
+        o = holdings_item_json(req, it);
+        if (o) {
+            json_object_set_new(o, "kind", json_string("physical"));
+            json_object_set_new(o, "library", library_json(req, it->home_library));
+            json_object_set_new(o, "custodian", library_json(req, it->custodian));
+        }
+        json_array_append_new(items, o);
+        n++;
+    }
+    for (size_t i = 0; i < v.n_holdings && n < limit; i++, k++) {
         const struct cat_holding *h = &v.holdings[i];
+        if (k < offset)
+            continue;
         json_array_append_new(
             items, json_pack("{s:s, s:{s:s, s:s, s:s}, s:I, s:s, s:s}", "kind", "digital",
                              "library", "code", h->library_code, "name", h->library_name, "kind",
                              h->library_kind, "file_id", (json_int_t)h->file_id, "file_url",
                              file_api_url(req, h->file_id), "status", "available"));
+        n++;
     }
     root = json_pack("{s:I, s:o}", "record_id", (json_int_t)v.rec->id, "items", items);
     if (root)
-        view_paging(root, v.n_holdings, offset, limit, n);
+        view_paging(root, total, offset, limit, n);
     record_view_free(&v);
     return respond_json(res, 200, root);
 }
 
+/* ------------------------------------------------------------- the page */
+
+/* A row of the description: plain text, or a list of {text, url?, external?}. */
 static void field(struct request *req, json_t *list, const char *key, const char *value)
 {
     if (value && *value)
@@ -135,24 +201,115 @@ static void field(struct request *req, json_t *list, const char *key, const char
                               json_pack("{s:s, s:s}", "label", req_t(req, key), "value", value));
 }
 
+static void field_list(struct request *req, json_t *list, const char *key, json_t *entries)
+{
+    if (json_array_size(entries))
+        json_array_append_new(
+            list, json_pack("{s:s, s:o}", "label", req_t(req, key), "entries", entries));
+    else
+        json_decref(entries);
+}
+
+/* "Hà Nội : Kim Đồng, 2019" from whichever parts the record has. */
+static const char *publication(struct request *req, const struct cat_record *r)
+{
+    const char *s = "";
+
+    if (r->place && *r->place)
+        s = r->place;
+    if (r->publisher && *r->publisher)
+        s = *s ? req_printf(req, "%s: %s", s, r->publisher) : r->publisher;
+    if (r->date && *r->date)
+        s = *s ? req_printf(req, "%s, %s", s, r->date) : r->date;
+    return s;
+}
+
+static json_t *authors_page(struct request *req, const struct cat_record *r)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < r->n_author_list; i++) {
+        const char *role = r->author_roles[i];
+        const char *text = r->author_names[i];
+        if (role && *role && strcmp(role, "author") != 0)
+            text = req_printf(req, "%s (%s)", text, view_label(req, "role_", role));
+        json_array_append_new(a, json_pack("{s:s}", "text", text));
+    }
+    return a;
+}
+
+static json_t *subjects_page(struct request *req, const struct cat_record *r)
+{
+    json_t *a = json_array();
+
+    /* a subject search: the subject as a quoted phrase (subjects are indexed) */
+    for (size_t i = 0; i < r->n_subject_list; i++)
+        json_array_append_new(
+            a, json_pack(
+                   "{s:s, s:s}", "text", r->subject_list[i], "url",
+                   req_printf(req, "/search?q=%s",
+                              req_urlencode(req, req_printf(req, "\"%s\"", r->subject_list[i])))));
+    return a;
+}
+
+static json_t *identifiers_page(struct request *req, const struct cat_record *r)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < r->n_identifier_list; i++) {
+        const char *id = r->identifier_list[i], *colon = strchr(id, ':');
+        const char *text = id;
+        if (colon)
+            text = req_printf(req, "%s: %s",
+                              view_label(req, "ident_", req_strndup(req, id, (size_t)(colon - id))),
+                              colon + 1);
+        json_array_append_new(a, json_pack("{s:s}", "text", text));
+    }
+    return a;
+}
+
+static json_t *links_page(const struct cat_record *r)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < r->n_link_list; i++) {
+        const char *u = r->link_list[i];
+        if (link_safe(u))
+            json_array_append_new(a,
+                                  json_pack("{s:s, s:s, s:b}", "text", u, "url", u, "external", 1));
+        else
+            json_array_append_new(a, json_pack("{s:s}", "text", u));
+    }
+    return a;
+}
+
 int h_page_record(struct request *req, struct response *res)
 {
     struct record_view v;
-    json_t *fields, *files, *libs, *ctx;
+    struct holdings hs;
+    json_t *fields, *files, *holdings, *ctx;
+    const struct cat_record *r;
     const char *title;
     int rc;
 
     if ((rc = record_view_load(req, &v)))
         return rc;
+    r = v.rec;
     fields = json_array();
-    field(req, fields, "field_authors", v.rec->authors);
-    field(req, fields, "field_publisher", v.rec->publisher);
-    field(req, fields, "field_date", v.rec->date);
-    field(req, fields, "field_language", view_label(req, "lang_", v.rec->language));
-    field(req, fields, "field_type", view_label(req, "type_", v.rec->resource_type));
-    field(req, fields, "field_subjects", v.rec->subjects);
-    field(req, fields, "field_identifiers", v.rec->identifiers);
-    field(req, fields, "field_licence", v.rec->licence);
+    field_list(req, fields, "field_authors", authors_page(req, r));
+    field(req, fields, "field_edition", r->edition);
+    field(req, fields, "field_publication", publication(req, r));
+    field(req, fields, "field_extent", r->extent);
+    field(req, fields, "field_series", r->series);
+    field(req, fields, "field_language", view_label(req, "lang_", r->language));
+    field(req, fields, "field_type", view_label(req, "type_", r->resource_type));
+    field(req, fields, "field_classification", r->classification);
+    field(req, fields, "field_audience", r->audience);
+    field_list(req, fields, "field_subjects", subjects_page(req, r));
+    field_list(req, fields, "field_identifiers", identifiers_page(req, r));
+    field_list(req, fields, "field_links", links_page(r));
+    field(req, fields, "field_notes", r->notes);
+    field(req, fields, "field_licence", r->licence);
     files = json_array();
     for (size_t i = 0; i < v.n_files; i++) {
         const struct cat_file_info *f = &v.files[i];
@@ -160,34 +317,21 @@ int h_page_record(struct request *req, struct response *res)
         if (strcmp(f->format, "pdf") == 0)
             read = req_printf(req, "/files/%lld", (long long)f->id);
         else if (view_readable(f->format))
-            read = req_printf(req, "/records/%lld/read?file=%lld", (long long)v.rec->id,
-                              (long long)f->id);
+            read =
+                req_printf(req, "/records/%lld/read?file=%lld", (long long)r->id, (long long)f->id);
         json_array_append_new(files,
                               json_pack("{s:s, s:s, s:s, s:s?, s:s}", "name", f->name, "format",
                                         f->format, "size", view_size(req, f->size), "read_url",
                                         read, "download_url", file_api_url(req, f->id)));
     }
-    libs = json_array();
-    for (size_t i = 0; i < v.n_holdings; i++) {
-        size_t n = 1;
-        while (i + 1 < v.n_holdings &&
-               strcmp(v.holdings[i].library_code, v.holdings[i + 1].library_code) == 0) {
-            i++;
-            n++;
-        }
-        json_array_append_new(
-            libs, json_pack("{s:s, s:s, s:s, s:I}", "name", v.holdings[i].library_name, "url",
-                            req_printf(req, "/libraries/%s",
-                                       req_urlencode(req, v.holdings[i].library_code)),
-                            "kind", view_label(req, "kind_", v.holdings[i].library_kind), "files",
-                            (json_int_t)n));
-    }
-    title = req_strdup(req, v.rec->title);
-    ctx = json_pack("{s:I, s:s, s:s?, s:o, s:b, s:o, s:b, s:o, s:s}", "id", (json_int_t)v.rec->id,
-                    "title", v.rec->title, "description", v.rec->description, "fields", fields,
-                    "has_files", json_array_size(files) > 0, "files", files, "has_libraries",
-                    json_array_size(libs) > 0, "libraries", libs, "api_url",
-                    req_printf(req, "/api/v1/records/%lld", (long long)v.rec->id));
+    holdings_build(req, r, v.holdings, v.n_holdings, my_library(req), &hs);
+    holdings = holdings_page(req, &hs, 1);
+    title = req_strdup(req, r->title);
+    ctx = json_pack("{s:I, s:s, s:s?, s:s?, s:o, s:b, s:o, s:b, s:o, s:s}", "id", (json_int_t)r->id,
+                    "title", r->title, "subtitle", r->subtitle, "description", r->description,
+                    "fields", fields, "has_files", json_array_size(files) > 0, "files", files,
+                    "has_holdings", json_array_size(holdings) > 0, "holdings", holdings, "api_url",
+                    req_printf(req, "/api/v1/records/%lld", (long long)r->id));
     record_view_free(&v);
     return respond_page(req, res, 200, "record.html", title, ctx);
 }

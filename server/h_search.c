@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "handlers.h"
+#include "holdings.h"
 #include "page.h"
 #include "request.h"
 #include "response.h"
@@ -28,7 +29,7 @@
 #define SUGGEST_MAX 20
 
 struct search_in {
-    const char *q, *library, *language, *type;
+    const char *q, *library, *language, *type, *available_at, *year;
     size_t offset, limit;
 };
 
@@ -38,6 +39,22 @@ static int check_query(struct request *req, const char *q)
         return ts_fail(&req->err, TS_EINVAL, "q: the query is empty");
     if (strlen(q) > QUERY_MAX)
         return ts_fail(&req->err, TS_EINVAL, "q: the query is longer than %d bytes", QUERY_MAX);
+    return TS_OK;
+}
+
+/* The filters both the API and the page take: available_at (a library code)
+ * and year (digits). Unknown library codes simply match nothing. */
+static int check_filters(struct request *req, struct search_in *in)
+{
+    in->available_at = req_arg_nonempty(req, "available_at");
+    in->year = req_arg_nonempty(req, "year");
+    if (in->year) {
+        size_t n = strlen(in->year);
+        if (n > 6 || strspn(in->year, "0123456789") != n)
+            return ts_fail(&req->err, TS_EINVAL, "year: a year is up to 6 digits");
+    }
+    if (in->available_at && strlen(in->available_at) > 64)
+        return ts_fail(&req->err, TS_EINVAL, "available_at: not a library code");
     return TS_OK;
 }
 
@@ -53,6 +70,8 @@ static int run_search(struct request *req, const struct search_in *in, struct ix
     q.library = in->library;
     q.language = in->language;
     q.type = in->type;
+    q.available_at = in->available_at;
+    q.year = in->year;
     q.offset = in->offset;
     q.limit = in->limit;
     q.hi_start = "<mark>";
@@ -91,13 +110,13 @@ static json_t *facets_json(const struct ix_results *r)
     return all;
 }
 
-static json_t *libraries_json(struct request *req, const struct cat_record *rec)
+/* Per library holding the record: copies by status and digital files. */
+static json_t *libraries_json(struct request *req, catalog *cat, const struct cat_record *rec)
 {
-    json_t *a = json_array();
-    for (size_t i = 0; rec && i < rec->n_libraries; i++)
-        json_array_append_new(a, json_pack("{s:s, s:s}", "code", rec->libraries[i], "name",
-                                           view_library_name(req, rec->libraries[i])));
-    return a;
+    struct holdings hs;
+    if (!rec || holdings_load(req, cat, rec, NULL, &hs))
+        return json_array();
+    return holdings_json(req, &hs, 0);
 }
 
 int h_api_search(struct request *req, struct response *res)
@@ -112,7 +131,7 @@ int h_api_search(struct request *req, struct response *res)
     in.library = req_arg_nonempty(req, "library");
     in.language = req_arg_nonempty(req, "lang");
     in.type = req_arg_nonempty(req, "type");
-    if ((rc = check_query(req, in.q)) ||
+    if ((rc = check_query(req, in.q)) || (rc = check_filters(req, &in)) ||
         (rc = req_arg_size(req, "offset", 0, OFFSET_MAX, &in.offset)) ||
         (rc = req_arg_size(req, "limit", API_LIMIT_DEFAULT, API_LIMIT_MAX, &in.limit)))
         return rc;
@@ -134,7 +153,7 @@ int h_api_search(struct request *req, struct response *res)
                             "authors", view_split(rec ? rec->authors : NULL, ";"), "type",
                             rec ? rec->resource_type : NULL, "language", rec ? rec->language : NULL,
                             "snippet", h->snippet, "section", section, "libraries",
-                            libraries_json(req, rec), "score", h->weight));
+                            libraries_json(req, cat, rec), "score", h->weight));
         cat_record_free(rec);
     }
     root = json_pack("{s:s, s:o, s:o, s:s?}", "query", in.q, "hits", hits, "facets", facets_json(r),
@@ -201,6 +220,7 @@ static json_t *facet_page(struct request *req, const struct ix_facet *f, const c
         const char *v = f->values[i].value;
         int active = current && strcmp(current, v) == 0;
         const char *label = strcmp(arg, "library") == 0 ? view_library_name(req, v)
+                            : strcmp(arg, "year") == 0  ? v
                                                         : view_label(req, label_prefix, v);
         json_array_append_new(values, json_pack("{s:s, s:I, s:s, s:b}", "label", label, "count",
                                                 (json_int_t)f->values[i].count, "url",
@@ -214,22 +234,22 @@ static json_t *facet_page(struct request *req, const struct ix_facet *f, const c
 /* The page's filter argument for a facet; NULL for facets the page does not offer. */
 static const char *facet_arg(const char *name)
 {
-    if (strcmp(name, "language") == 0 || strcmp(name, "type") == 0 || strcmp(name, "library") == 0)
+    if (strcmp(name, "language") == 0 || strcmp(name, "type") == 0 ||
+        strcmp(name, "library") == 0 || strcmp(name, "year") == 0)
         return name;
     return NULL;
 }
 
-static json_t *hit_page(struct request *req, catalog *cat, const struct ix_hit *h)
+static json_t *hit_page(struct request *req, catalog *cat, const struct ix_hit *h, const char *mine)
 {
     struct cat_record *rec = NULL;
-    json_t *libs = json_array(), *o;
+    struct holdings hs = {0};
+    json_t *libs, *o;
 
     catalog_record_get(cat, h->record_id, &rec, NULL);
-    for (size_t i = 0; rec && i < rec->n_libraries; i++)
-        json_array_append_new(
-            libs,
-            json_pack("{s:s, s:s}", "name", view_library_name(req, rec->libraries[i]), "url",
-                      req_printf(req, "/libraries/%s", req_urlencode(req, rec->libraries[i]))));
+    if (rec)
+        holdings_load(req, cat, rec, mine, &hs);
+    libs = holdings_page(req, &hs, 0);
     o = json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s, s:o, s:b, s:o}", "id", (json_int_t)h->record_id,
                   "url", req_printf(req, "/records/%lld", (long long)h->record_id), "title",
                   rec && rec->title ? rec->title : (h->title ? h->title : "?"), "authors",
@@ -247,26 +267,62 @@ static json_t *hit_page(struct request *req, catalog *cat, const struct ix_hit *
     return o;
 }
 
+/* The "my library" selector: every library, the reader's one selected. */
+static json_t *library_options(struct request *req, const char *mine)
+{
+    json_t *a = json_array();
+
+    view_library_name(req, ""); /* loads the request's library list */
+    for (size_t i = 0; i < req->n_libs; i++)
+        json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "code", req->libs[i].code, "name",
+                                           req->libs[i].name, "selected",
+                                           mine && strcmp(mine, req->libs[i].code) == 0));
+    return a;
+}
+
+static json_t *filter_chip(struct request *req, const char *label, const char *arg)
+{
+    return json_pack("{s:s, s:s}", "label", label, "url", page_url_with(req, arg, NULL, "page"));
+}
+
 int h_page_search(struct request *req, struct response *res)
 {
     struct search_in in = {0};
     struct ix_results *r = NULL;
     json_t *ctx, *hits, *facets, *filters;
+    const char *mine;
     size_t page;
     catalog *cat;
     int rc;
 
+    if (req_arg(req, "my_library")) {
+        /* the selector's form: remember the choice, then show the same search without it */
+        if ((rc = respond_redirect(req, res, 303, page_url_with(req, "my_library", NULL, NULL))))
+            return rc;
+        my_library_remember(req, res);
+        return TS_OK;
+    }
     in.q = req_arg(req, "q");
     in.library = req_arg_nonempty(req, "library");
     in.language = req_arg_nonempty(req, "language");
     in.type = req_arg_nonempty(req, "type");
-    if ((rc = req_arg_size(req, "page", 1, PAGE_MAX, &page)))
+    if ((rc = check_filters(req, &in)) || (rc = req_arg_size(req, "page", 1, PAGE_MAX, &page)))
         return rc;
     if (page == 0)
         page = 1;
-    ctx = json_pack("{s:s, s:s, s:s, s:s}", "q", in.q ? in.q : "", "library",
+    mine = my_library(req);
+    ctx = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "q", in.q ? in.q : "", "library",
                     in.library ? in.library : "", "language", in.language ? in.language : "",
-                    "type", in.type ? in.type : "");
+                    "type", in.type ? in.type : "", "year", in.year ? in.year : "", "available_at",
+                    in.available_at ? in.available_at : "", "library_options",
+                    library_options(req, mine));
+    if (ctx && mine)
+        json_object_set_new(ctx, "my_library",
+                            json_pack("{s:s, s:s, s:b, s:s, s:s}", "code", mine, "name",
+                                      view_library_name(req, mine), "available_here",
+                                      in.available_at && strcmp(in.available_at, mine) == 0,
+                                      "on_url", page_url_with(req, "available_at", mine, "page"),
+                                      "off_url", page_url_with(req, "available_at", NULL, "page")));
     if (!in.q || !*in.q)
         return respond_page(req, res, 200, "search.html", req_t(req, "search_title"), ctx);
     if ((rc = check_query(req, in.q)))
@@ -277,33 +333,41 @@ int h_page_search(struct request *req, struct response *res)
         goto fail;
     hits = json_array();
     for (size_t i = 0; i < r->n_hits; i++)
-        json_array_append_new(hits, hit_page(req, cat, &r->hits[i]));
+        json_array_append_new(hits, hit_page(req, cat, &r->hits[i], mine));
     facets = json_array();
     for (size_t f = 0; f < sizeof r->facets / sizeof r->facets[0]; f++) {
-        const char *arg;
+        const char *arg, *current;
         if (!r->facets[f].name || !r->facets[f].n_values)
             continue;
         if (!(arg = facet_arg(r->facets[f].name)))
             continue;
-        json_array_append_new(facets, facet_page(req, &r->facets[f], arg,
-                                                 strcmp(arg, "type") == 0 ? "type_" : "lang_",
-                                                 strcmp(arg, "type") == 0       ? in.type
-                                                 : strcmp(arg, "language") == 0 ? in.language
-                                                                                : in.library));
+        current = strcmp(arg, "type") == 0       ? in.type
+                  : strcmp(arg, "language") == 0 ? in.language
+                  : strcmp(arg, "year") == 0     ? in.year
+                                                 : in.library;
+        json_array_append_new(facets,
+                              facet_page(req, &r->facets[f], arg,
+                                         strcmp(arg, "type") == 0 ? "type_" : "lang_", current));
     }
     filters = json_array();
     if (in.library)
         json_array_append_new(filters,
-                              json_pack("{s:s, s:s}", "label", view_library_name(req, in.library),
-                                        "url", page_url_with(req, "library", NULL, "page")));
-    if (in.type)
+                              filter_chip(req, view_library_name(req, in.library), "library"));
+    if (in.available_at)
         json_array_append_new(filters,
-                              json_pack("{s:s, s:s}", "label", view_label(req, "type_", in.type),
-                                        "url", page_url_with(req, "type", NULL, "page")));
+                              filter_chip(req,
+                                          req_printf(req, "%s %s", req_t(req, "available_at_label"),
+                                                     view_library_name(req, in.available_at)),
+                                          "available_at"));
+    if (in.type)
+        json_array_append_new(filters, filter_chip(req, view_label(req, "type_", in.type), "type"));
     if (in.language)
-        json_array_append_new(filters, json_pack("{s:s, s:s}", "label",
-                                                 view_label(req, "lang_", in.language), "url",
-                                                 page_url_with(req, "language", NULL, "page")));
+        json_array_append_new(filters,
+                              filter_chip(req, view_label(req, "lang_", in.language), "language"));
+    if (in.year)
+        json_array_append_new(
+            filters,
+            filter_chip(req, req_printf(req, "%s %s", req_t(req, "year_label"), in.year), "year"));
     json_object_set_new(ctx, "searched", json_true());
     json_object_set_new(ctx, "total", json_integer((json_int_t)r->total));
     json_object_set_new(ctx, "from", json_integer((json_int_t)(in.offset + (r->n_hits ? 1 : 0))));

@@ -34,5 +34,20 @@ int h_api_file(struct request *req, struct response *res);
 int h_static(struct request *req, struct response *res);
 /* h_api.c */
 int h_api_health(struct request *req, struct response *res);
+/* h_oai.c: the OAI-PMH provider, GET and POST */
+int h_oai(struct request *req, struct response *res);
+/* h_opds.c: the OPDS 1.2 catalogue */
+int h_opds_root(struct request *req, struct response *res);
+int h_opds_new(struct request *req, struct response *res);
+int h_opds_types(struct request *req, struct response *res);
+int h_opds_type(struct request *req, struct response *res);
+int h_opds_libraries(struct request *req, struct response *res);
+int h_opds_library(struct request *req, struct response *res);
+int h_opds_langs(struct request *req, struct response *res);
+int h_opds_lang(struct request *req, struct response *res);
+int h_opds_opensearch(struct request *req, struct response *res);
+int h_opds_search(struct request *req, struct response *res);
+/* h_sru.c: SRU 1.2 / 2.0 explain and searchRetrieve */
+int h_sru(struct request *req, struct response *res);
 
 #endif

@@ -159,7 +159,9 @@ static int compressible(const char *type)
 {
     return type &&
            (strncmp(type, "text/", 5) == 0 || strncmp(type, "application/json", 16) == 0 ||
-            strncmp(type, "image/svg+xml", 13) == 0 || strncmp(type, "application/xml", 15) == 0);
+            strncmp(type, "image/svg+xml", 13) == 0 || strncmp(type, "application/xml", 15) == 0 ||
+            strncmp(type, "application/atom+xml", 20) == 0 ||
+            strncmp(type, "application/opensearchdescription+xml", 37) == 0);
 }
 
 void response_finish(struct request *req, struct response *res)

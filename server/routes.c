@@ -29,6 +29,19 @@ const struct route server_routes[] = {
     {"GET",   "/api/v1/libraries/{code}",      h_api_library,       ROLE_ANON, 0},
     {"GET",   "/api/v1/files/{id}",            h_api_file,          ROLE_ANON, 0},
     {"GET",   "/api/v1/health",                h_api_health,        ROLE_ANON, 0},
+    {"GET",   "/oai",                          h_oai,               ROLE_ANON, 0},
+    {"POST",  "/oai",                          h_oai,               ROLE_ANON, 0},
+    {"GET",   "/opds",                         h_opds_root,         ROLE_ANON, 0},
+    {"GET",   "/opds/new",                     h_opds_new,          ROLE_ANON, 0},
+    {"GET",   "/opds/type",                    h_opds_types,        ROLE_ANON, 0},
+    {"GET",   "/opds/type/{type}",             h_opds_type,         ROLE_ANON, 0},
+    {"GET",   "/opds/library",                 h_opds_libraries,    ROLE_ANON, 0},
+    {"GET",   "/opds/library/{code}",          h_opds_library,      ROLE_ANON, 0},
+    {"GET",   "/opds/lang",                    h_opds_langs,        ROLE_ANON, 0},
+    {"GET",   "/opds/lang/{lang}",             h_opds_lang,         ROLE_ANON, 0},
+    {"GET",   "/opds/opensearch.xml",          h_opds_opensearch,   ROLE_ANON, 0},
+    {"GET",   "/opds/search",                  h_opds_search,       ROLE_ANON, 0},
+    {"GET",   "/sru",                          h_sru,               ROLE_ANON, 0},
 };
 /* clang-format on */
 

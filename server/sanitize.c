@@ -229,6 +229,11 @@ static void clean_node(xmlNode *n, const struct sanitize_opts *o, int depth)
     }
     clean_children(n, o, depth + 1);
     if (in_list(keep_tags, tag)) {
+        /* the reader page has its own h1: the document's headings go one level down */
+        if ((tag[0] == 'h' || tag[0] == 'H') && tag[1] >= '1' && tag[1] <= '5' && !tag[2]) {
+            char h[3] = {'h', (char)(tag[1] + 1), '\0'};
+            xmlNodeSetName(n, (const xmlChar *)h);
+        }
         if (!clean_attrs(n, o)) {
             xmlUnlinkNode(n);
             xmlFreeNode(n);

@@ -9,6 +9,7 @@
  * img br hr span div dl dt dd figure figcaption. Dropped with their content:
  * script, style, iframe, object, embed, form controls, svg, math, media and
  * everything in <head>. Other elements are unwrapped (their text is kept).
+ * Headings move one level down (h1 -> h2 ... h5 -> h6): the page has its own h1.
  * Kept attributes: a href/title, img src/alt/title, td/th colspan/rowspan,
  * and id (prefixed "c-" so it cannot clobber our own ids). Links: http(s)
  * stays (rel=noopener noreferrer nofollow), "#x" becomes "#c-x", relative

@@ -25,6 +25,11 @@ struct server_config {
     size_t conn_memory;    /* per-connection memory: request line + headers + read buffer */
     size_t max_body;       /* request body cap (413) */
     unsigned slow_ms;      /* requests slower than this are logged at WARN */
+    /* OAI-PMH (/oai, docs/api/oai.md); empty: derived from the request */
+    char oai_repository_name[128]; /* Identify repositoryName; "" -> "tusach" */
+    char oai_admin_email[128];     /* Identify adminEmail; "" -> a placeholder */
+    char oai_repository_id[128];   /* oai:<this>:record/N; "" -> the Host name */
+    char oai_base_url[256];        /* Identify baseURL; "" -> http://<Host>/oai */
 };
 
 /* Defaults: 127.0.0.1:8080, threads = cores, 15 s timeout, 512 connections,
@@ -34,7 +39,8 @@ void server_config_default(struct server_config *c);
 
 /* Set one key from text: data, listen, port, threads, timeout, connections,
  * per-ip-connections, connection-memory, max-body, slow-ms (the `tusach serve`
- * flags without "--"). TS_EINVAL with the reason for an unknown key or a bad value. */
+ * flags without "--"); oai-repository-name, oai-admin-email, oai-repository-id,
+ * oai-base-url (config file only). TS_EINVAL with the reason for an unknown key or a bad value. */
 int server_config_set(struct server_config *c, const char *key, const char *value,
                       struct ts_err *err);
 
