@@ -234,7 +234,7 @@ static void test_sessions_csrf(void)
     /* only the token's hash is stored */
     T_EQ_INT(fx_sql_i64(&f, "SELECT length(token_hash) FROM session"), 32);
     {
-        char sql[160];
+        char sql[256];
         snprintf(sql, sizeof sql, "SELECT count(*) FROM session WHERE CAST(token_hash AS TEXT)"
                                   " = '%s' OR csrf = '%s'", tok, tok);
         T_EQ_INT(fx_sql_i64(&f, sql), 0);
