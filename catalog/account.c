@@ -85,8 +85,7 @@ static int password_ok(const char *password, size_t min, struct ts_err *err)
     return TS_OK;
 }
 
-static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
-                         struct ts_err *err)
+static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES], struct ts_err *err)
 {
     if (sodium_init() < 0)
         return ts_fail(err, TS_EINTERNAL, "libsodium failed to initialise");
@@ -232,9 +231,8 @@ int catalog_account_add(catalog *cat, const char *login, const char *name, const
                         const char *password, const int64_t *libraries, size_t n_libraries,
                         const char *actor, int64_t *id, struct ts_err *err)
 {
-    static const char sql[] =
-        "INSERT INTO account(login, name, role, pwhash, created, updated)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
+    static const char sql[] = "INSERT INTO account(login, name, role, pwhash, created, updated)"
+                              " VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
     char hash[crypto_pwhash_STRBYTES];
     struct ts_buf d;
     int rc;
@@ -258,8 +256,8 @@ int catalog_account_add(catalog *cat, const char *login, const char *name, const
         return rc;
     ts_buf_init(&d, 0);
     rc = circ_exec(cat, sql, "add account", err,
-                   CIRC_ARGS(CA_T(login), CA_T(name && *name ? name : NULL), CA_T(role),
-                             CA_T(hash), CA_I(cat_now(cat))));
+                   CIRC_ARGS(CA_T(login), CA_T(name && *name ? name : NULL), CA_T(role), CA_T(hash),
+                             CA_I(cat_now(cat))));
     if (rc == TS_ECONFLICT)
         rc = ts_fail(err, TS_ECONFLICT, "login %s is already taken", login);
     if (rc)
@@ -305,8 +303,8 @@ int catalog_account_add_reader(catalog *cat, int64_t reader_id, const char *pass
         goto out;
     *id = sqlite3_last_insert_rowid(cat->db);
     snprintf(subject, sizeof subject, "reader:%lld", (long long)reader_id);
-    rc = catalog_event_add(cat, actor ? actor : "cli", "user.add", subject,
-                           "{\"role\":\"reader\"}", err);
+    rc = catalog_event_add(cat, actor ? actor : "cli", "user.add", subject, "{\"role\":\"reader\"}",
+                           err);
 out:
     sodium_memzero(hash, sizeof hash);
     if (rc)
@@ -374,8 +372,9 @@ int catalog_account_set_role(catalog *cat, const char *login, const char *role,
     if ((rc = catalog_account_get(cat, login, &a, err)))
         goto out;
     if ((a.reader_id != 0) != (strcmp(role, "reader") == 0)) {
-        rc = ts_fail(err, TS_EINVAL, "%s", a.reader_id ? "a reader's login keeps the role reader"
-                                                       : "a staff login cannot become a reader");
+        rc = ts_fail(err, TS_EINVAL, "%s",
+                     a.reader_id ? "a reader's login keeps the role reader"
+                                 : "a staff login cannot become a reader");
         goto out;
     }
     if ((rc = circ_exec(cat, sql, "set role", err,
@@ -434,8 +433,10 @@ out:
 static int failures(catalog *cat, const char *key, int64_t now, int64_t *n, int64_t *retry_at,
                     struct ts_err *err)
 {
-    static const char sql[] = "SELECT count(*), min(at) FROM login_failure WHERE key = ?1 AND at > ?2";
-    sqlite3_stmt *st = circ_stmt(cat, sql, err, CIRC_ARGS(CA_T(key), CA_I(now - CAT_THROTTLE_WINDOW)));
+    static const char sql[] =
+        "SELECT count(*), min(at) FROM login_failure WHERE key = ?1 AND at > ?2";
+    sqlite3_stmt *st =
+        circ_stmt(cat, sql, err, CIRC_ARGS(CA_T(key), CA_I(now - CAT_THROTTLE_WINDOW)));
     int src;
 
     *n = 0;
@@ -480,8 +481,8 @@ static int record_failure(catalog *cat, const char *akey, const char *ckey, int6
     return catalog_tx_end(cat, rc, err);
 }
 
-int catalog_account_login(catalog *cat, const char *login, const char *password,
-                          const char *client, struct cat_account *out, struct ts_err *err)
+int catalog_account_login(catalog *cat, const char *login, const char *password, const char *client,
+                          struct cat_account *out, struct ts_err *err)
 {
     static const char sql_reader[] = "SELECT active FROM reader WHERE id = ?1";
     static const char sql_rehash[] =

@@ -485,8 +485,12 @@ int catalog_browse_last_update(catalog *cat, int64_t *t, struct ts_err *err)
 #define OAI_LIBS                                                                                   \
     "(SELECT group_concat(code, ' ') FROM (" OAI_HELD_FILES " UNION " OAI_HELD_ITEMS "))"
 #define OAI_ANY_LIB "EXISTS (" OAI_HELD_FILES " UNION " OAI_HELD_ITEMS ")"
+/* record-driven: the + keeps the planner from walking a whole library's holdings per record */
 #define OAI_LIB                                                                                    \
-    "EXISTS (" OAI_HELD_FILES " AND l.code = ?5 UNION " OAI_HELD_ITEMS " AND l.code = ?5)"
+    "(EXISTS (SELECT 1 FROM item i WHERE i.record_id = r.id AND i.status <> 'withdrawn'"           \
+    " AND +i.custodian_id = (SELECT id FROM library WHERE code = ?5)) OR EXISTS (SELECT 1"         \
+    " FROM file f JOIN file_holding h ON h.file_id = f.id WHERE f.record_id = r.id"                \
+    " AND +h.library_id = (SELECT id FROM library WHERE code = ?5)))"
 #define OAI_LIVE                                                                                   \
     "SELECT r.id, r.updated, r.withdrawn, r.resource_type, " OAI_LIBS " FROM record r"             \
     " WHERE r.id > ?1 AND +r.updated BETWEEN ?2 AND ?3"                                            \

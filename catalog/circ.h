@@ -116,8 +116,8 @@ int catalog_account_at_library(catalog *cat, int64_t account_id, int64_t library
  * (throttled, or catalogue busy). Takes ~one argon2 verification (~0.3 s)
  * and holds no lock while hashing.
  */
-int catalog_account_login(catalog *cat, const char *login, const char *password,
-                          const char *client, struct cat_account *out, struct ts_err *err);
+int catalog_account_login(catalog *cat, const char *login, const char *password, const char *client,
+                          struct cat_account *out, struct ts_err *err);
 
 /* ================================================================ sessions */
 
@@ -157,8 +157,7 @@ int catalog_session_purge(catalog *cat, int64_t *n, struct ts_err *err);
 int catalog_token_create(catalog *cat, int64_t account_id, const char *name, int64_t expires,
                          char token[CAT_API_TOKEN_LEN + 1], int64_t *id, struct ts_err *err);
 /* Resolve a bearer token to its account: TS_OK, TS_EAUTH. */
-int catalog_token_check(catalog *cat, const char *token, int64_t *account_id,
-                        struct ts_err *err);
+int catalog_token_check(catalog *cat, const char *token, int64_t *account_id, struct ts_err *err);
 int catalog_token_revoke(catalog *cat, int64_t id, const char *actor, struct ts_err *err);
 
 /* ================================================================ readers */
@@ -167,9 +166,9 @@ int catalog_token_revoke(catalog *cat, int64_t id, const char *actor, struct ts_
 int catalog_reader_category_valid(const char *category);
 
 struct cat_reader_in {
-    const char *card;     /* 1-64 bytes, no spaces */
-    const char *name;     /* 1-200 bytes */
-    const char *category; /* pupil | teacher | adult */
+    const char *card;       /* 1-64 bytes, no spaces */
+    const char *name;       /* 1-200 bytes */
+    const char *category;   /* pupil | teacher | adult */
     const char *class_name; /* "6A", or NULL */
     int64_t home_library_id;
     int history; /* opted in to a borrowing history */
@@ -186,8 +185,8 @@ void cat_reader_clear(struct cat_reader *r);
 
 /* Add a reader. TS_EINVAL, TS_ECONFLICT (card taken), TS_ENOTFOUND (library).
  * Event "reader.add" (subject "reader:<id>", no name). */
-int catalog_reader_add(catalog *cat, const struct cat_reader_in *in, const char *actor,
-                       int64_t *id, struct ts_err *err);
+int catalog_reader_add(catalog *cat, const struct cat_reader_in *in, const char *actor, int64_t *id,
+                       struct ts_err *err);
 int catalog_reader_get(catalog *cat, int64_t id, struct cat_reader *out, struct ts_err *err);
 int catalog_reader_by_card(catalog *cat, const char *card, struct cat_reader *out,
                            struct ts_err *err);
@@ -208,9 +207,9 @@ typedef void (*cat_reader_problem_fn)(long line, const struct ts_err *why, void 
  * reader. Bad rows are reported through on_row and skipped. One event
  * "reader.import" with the counts. dry_run: count, roll back.
  */
-int catalog_reader_import(catalog *cat, const struct cat_reader_row *rows, size_t n,
-                          int dry_run, const char *actor, cat_reader_problem_fn on_row,
-                          void *ctx, struct cat_reader_import *sum, struct ts_err *err);
+int catalog_reader_import(catalog *cat, const struct cat_reader_row *rows, size_t n, int dry_run,
+                          const char *actor, cat_reader_problem_fn on_row, void *ctx,
+                          struct cat_reader_import *sum, struct ts_err *err);
 /* Deactivate a reader: refused (TS_ECONFLICT) while they have items on loan;
  * their active holds are cancelled (a copy on the hold shelf moves on to the
  * next reader). Event "reader.deactivate". */
@@ -254,8 +253,8 @@ struct cat_desk {
 
 struct cat_loan {
     int64_t id, item_id, record_id, reader_id, library_id;
-    char *barcode, *title, *library;    /* library: code of the lending desk */
-    char *reader_card, *reader_name;    /* NULL once anonymised */
+    char *barcode, *title, *library; /* library: code of the lending desk */
+    char *reader_card, *reader_name; /* NULL once anonymised */
     int64_t loaned_at, due_at, returned_at;
     int renewals, renewals_left;
     int replayed; /* 1: an idempotency key matched; nothing was done again */
@@ -287,10 +286,10 @@ const char *cat_return_outcome_name(enum cat_return_outcome o); /* "shelve" ... 
 struct cat_return {
     int64_t loan_id; /* 0: the copy was in transit and is only checked in */
     enum cat_return_outcome outcome;
-    int64_t hold_id;                 /* CAT_RETURN_HOLD_SHELF */
+    int64_t hold_id; /* CAT_RETURN_HOLD_SHELF */
     char *barcode, *title;
-    char *home_library;              /* code: where a copy in transit goes */
-    char *hold_card, *hold_name;     /* CAT_RETURN_HOLD_SHELF: the slip */
+    char *home_library;          /* code: where a copy in transit goes */
+    char *hold_card, *hold_name; /* CAT_RETURN_HOLD_SHELF: the slip */
     int64_t hold_expires;
     int64_t due_at, returned_at, days_overdue;
     int replayed;
@@ -369,8 +368,8 @@ int catalog_hold_expire_due(catalog *cat, size_t *n_expired, struct ts_err *err)
 int catalog_hold_get(catalog *cat, int64_t hold_id, struct cat_hold *out, struct ts_err *err);
 /* Active holds (waiting, ready) of a reader / at a pickup library / on a
  * record, in queue order. Pass 0 for the filters not wanted. */
-int catalog_hold_list(catalog *cat, int64_t reader_id, int64_t pickup_library_id,
-                      int64_t record_id, struct cat_hold **out, size_t *n, struct ts_err *err);
+int catalog_hold_list(catalog *cat, int64_t reader_id, int64_t pickup_library_id, int64_t record_id,
+                      struct cat_hold **out, size_t *n, struct ts_err *err);
 /* For record merges (catalog_record_merge): move the holds of record `drop`
  * to `keep` in the caller's transaction; a reader's duplicate active hold is
  * cancelled (the older one stays). */
@@ -379,7 +378,7 @@ int catalog_hold_move_record(catalog *cat, int64_t keep, int64_t drop, struct ts
 /* What a reader's page shows. */
 struct cat_notice {
     int64_t id, hold_id;
-    char *kind;  /* "hold_ready" */
+    char *kind; /* "hold_ready" */
     char *title, *library, *barcode;
     int64_t created, expires_at, seen_at;
 };
@@ -402,7 +401,7 @@ struct cat_dloan {
     int64_t id, file_id, reader_id, loaned_at, due_at;
 };
 struct cat_dloan_state {
-    char access[16];  /* open | lendable | onsite */
+    char access[16];     /* open | lendable | onsite */
     int copies, on_loan; /* lendable: copies and readers holding one now */
     int64_t next_free;   /* when all are out: the earliest end of a loan */
 };
@@ -432,10 +431,10 @@ int catalog_dloan_close_expired(catalog *cat, int64_t *n, struct ts_err *err);
 
 /* Circulation invariants, for tests, the kill -9 test and the benchmark. */
 struct cat_circ_check {
-    int integrity_ok;          /* PRAGMA integrity_check said "ok" */
-    int64_t items_multi_loans; /* items with more than one open loan */
-    int64_t status_mismatch;   /* on_loan without an open loan, or the reverse */
-    int64_t shelf_mismatch;    /* on_hold_shelf without one ready hold, or the reverse */
+    int integrity_ok;            /* PRAGMA integrity_check said "ok" */
+    int64_t items_multi_loans;   /* items with more than one open loan */
+    int64_t status_mismatch;     /* on_loan without an open loan, or the reverse */
+    int64_t shelf_mismatch;      /* on_hold_shelf without one ready hold, or the reverse */
     int64_t open_without_reader; /* open loans / active holds that name no reader */
     int64_t closed_with_reader;  /* closed rows naming a reader without history */
     int64_t fk_violations;       /* PRAGMA foreign_key_check rows */

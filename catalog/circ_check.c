@@ -67,9 +67,8 @@ int catalog_circ_check(catalog *cat, struct cat_circ_check *out, struct ts_err *
 
 int cat_circ_check_ok(const struct cat_circ_check *c)
 {
-    return c->integrity_ok && !c->items_multi_loans && !c->status_mismatch &&
-           !c->shelf_mismatch && !c->open_without_reader && !c->closed_with_reader &&
-           !c->fk_violations;
+    return c->integrity_ok && !c->items_multi_loans && !c->status_mismatch && !c->shelf_mismatch &&
+           !c->open_without_reader && !c->closed_with_reader && !c->fk_violations;
 }
 
 int catalog_event_list(catalog *cat, int64_t after_id, const char *kind_prefix, size_t limit,
@@ -127,8 +126,7 @@ int64_t catalog_event_count(catalog *cat, const char *kind_prefix)
     int64_t v;
     int found;
 
-    if (circ_one_i64(cat, sql, "count events", &v, &found, NULL,
-                     CIRC_ARGS(CA_T(kind_prefix))))
+    if (circ_one_i64(cat, sql, "count events", &v, &found, NULL, CIRC_ARGS(CA_T(kind_prefix))))
         return -1;
     return v;
 }

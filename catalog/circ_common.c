@@ -15,8 +15,8 @@ int circ_code(const struct ts_err *err)
     return err && err->code != TS_OK ? (int)err->code : TS_EDB;
 }
 
-sqlite3_stmt *circ_stmt(catalog *cat, const char *sql, struct ts_err *err,
-                        const struct circ_arg *a, size_t n)
+sqlite3_stmt *circ_stmt(catalog *cat, const char *sql, struct ts_err *err, const struct circ_arg *a,
+                        size_t n)
 {
     sqlite3_stmt *st = cat_stmt(cat, sql, err);
 
@@ -127,9 +127,9 @@ int circ_item_place(catalog *cat, const struct circ_item *it, const char *status
 {
     static const char sql[] =
         "UPDATE item SET status = ?2, custodian_id = ?3, updated = ?4 WHERE id = ?1";
-    int rc = circ_exec(cat, sql, "place copy", err,
-                       CIRC_ARGS(CA_I(it->id), CA_T(status), CA_I(custodian_id),
-                                 CA_I(cat_now(cat))));
+    int rc =
+        circ_exec(cat, sql, "place copy", err,
+                  CIRC_ARGS(CA_I(it->id), CA_T(status), CA_I(custodian_id), CA_I(cat_now(cat))));
     if (rc)
         return rc;
     /* availability is a search filter: the record's index document changes */

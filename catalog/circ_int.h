@@ -27,8 +27,8 @@ struct circ_arg {
 /* The code *err holds after a failed cat_stmt (TS_EDB without err). */
 int circ_code(const struct ts_err *err);
 /* Prepared (cached) statement for static `sql` with args bound; NULL + *err. */
-sqlite3_stmt *circ_stmt(catalog *cat, const char *sql, struct ts_err *err,
-                        const struct circ_arg *a, size_t n);
+sqlite3_stmt *circ_stmt(catalog *cat, const char *sql, struct ts_err *err, const struct circ_arg *a,
+                        size_t n);
 /* Run a statement that returns no rows. */
 int circ_exec(catalog *cat, const char *sql, const char *what, struct ts_err *err,
               const struct circ_arg *a, size_t n);
@@ -88,8 +88,7 @@ int circ_hold_close(catalog *cat, int64_t hold_id, const char *status, struct ts
 /* The copy of a hold that just closed leaves the hold shelf: the next waiting
  * hold at the same library, else the shelf at home, else in transit home.
  * *next_hold: the hold it now fills, or 0. */
-int circ_hold_release_item(catalog *cat, int64_t item_id, int64_t *next_hold,
-                           struct ts_err *err);
+int circ_hold_release_item(catalog *cat, int64_t item_id, int64_t *next_hold, struct ts_err *err);
 
 /* ---- loan.c ---- */
 
@@ -97,8 +96,7 @@ int circ_hold_release_item(catalog *cat, int64_t item_id, int64_t *next_hold,
  * when the same request was seen; TS_ECONFLICT when the key was used for
  * another request. */
 int circ_idem_get(catalog *cat, const char *key, const char *action, const char *request,
-                  int *found, int64_t *result, int64_t *outcome, int64_t *aux,
-                  struct ts_err *err);
+                  int *found, int64_t *result, int64_t *outcome, int64_t *aux, struct ts_err *err);
 int circ_idem_put(catalog *cat, const char *key, const char *action, const char *request,
                   int64_t result, int64_t outcome, int64_t aux, struct ts_err *err);
 

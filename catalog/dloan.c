@@ -18,8 +18,8 @@
 #include "circ_int.h"
 #include "ts_buf.h"
 
-static int file_access(catalog *cat, int64_t file_id, struct cat_dloan_state *s,
-                       int *loan_days, struct ts_err *err)
+static int file_access(catalog *cat, int64_t file_id, struct cat_dloan_state *s, int *loan_days,
+                       struct ts_err *err)
 {
     static const char sql[] =
         "SELECT f.access, coalesce(fl.copies, 0), coalesce(fl.loan_days, 0),"

@@ -66,9 +66,9 @@ int circ_hold_fill(catalog *cat, int64_t hold_id, const struct circ_item *it, in
     }
     sqlite3_reset(st);
     if (src != SQLITE_ROW)
-        return src == SQLITE_DONE ? ts_fail(err, TS_EINTERNAL, "hold %lld is not waiting",
-                                            (long long)hold_id)
-                                  : cat_dberr(cat, src, "fill hold", err);
+        return src == SQLITE_DONE
+                   ? ts_fail(err, TS_EINTERNAL, "hold %lld is not waiting", (long long)hold_id)
+                   : cat_dberr(cat, src, "fill hold", err);
     if ((rc = catalog_policy_get(cat, library_id, category, &pol, err)))
         return rc;
     *expires = now + (int64_t)pol.hold_shelf_days * 86400;
@@ -98,8 +98,7 @@ int circ_hold_close(catalog *cat, int64_t hold_id, const char *status, struct ts
     return TS_OK;
 }
 
-int circ_hold_release_item(catalog *cat, int64_t item_id, int64_t *next_hold,
-                           struct ts_err *err)
+int circ_hold_release_item(catalog *cat, int64_t item_id, int64_t *next_hold, struct ts_err *err)
 {
     struct circ_item it;
     int64_t expires;
@@ -170,8 +169,8 @@ int catalog_hold_get(catalog *cat, int64_t hold_id, struct cat_hold *out, struct
     return ts_fail(err, TS_ENOTFOUND, "no hold #%lld", (long long)hold_id);
 }
 
-int catalog_hold_list(catalog *cat, int64_t reader_id, int64_t pickup_library_id,
-                      int64_t record_id, struct cat_hold **out, size_t *n, struct ts_err *err)
+int catalog_hold_list(catalog *cat, int64_t reader_id, int64_t pickup_library_id, int64_t record_id,
+                      struct cat_hold **out, size_t *n, struct ts_err *err)
 {
     static const char sql[] =
         HOLD_SQL " WHERE h.status IN ('waiting', 'ready') AND (?1 = 0 OR h.reader_id = ?1)"
@@ -280,8 +279,7 @@ int catalog_hold_place(catalog *cat, int64_t reader_id, int64_t record_id,
     if ((rc = catalog_tx_begin(cat, err)))
         return rc;
     ts_buf_init(&d, 0);
-    if ((rc = circ_reader_load(cat, reader_id, &r, err)) ||
-        (rc = circ_reader_may_borrow(&r, err)))
+    if ((rc = circ_reader_load(cat, reader_id, &r, err)) || (rc = circ_reader_may_borrow(&r, err)))
         goto out;
     if ((rc = circ_one_i64(cat, sql_record, "find record", &v, &found, err,
                            CIRC_ARGS(CA_I(record_id)))))
@@ -321,8 +319,8 @@ int catalog_hold_place(catalog *cat, int64_t reader_id, int64_t record_id,
         goto out;
     circ_library_code(cat, pickup_library_id, code, sizeof code);
     if (v > 0) {
-        rc = ts_fail(err, TS_ECONFLICT,
-                     "a copy is on the shelf at %s now: borrow it at the desk", code);
+        rc = ts_fail(err, TS_ECONFLICT, "a copy is on the shelf at %s now: borrow it at the desk",
+                     code);
         goto out;
     }
     if ((rc = catalog_policy_get(cat, pickup_library_id, r.category, &pol, err)) ||
@@ -335,9 +333,9 @@ int catalog_hold_place(catalog *cat, int64_t reader_id, int64_t record_id,
                      (long long)v, r.category, code, pol.max_items);
         goto out;
     }
-    rc = circ_exec(cat, sql_ins, "place hold", err,
-                   CIRC_ARGS(CA_I(record_id), CA_I(reader_id), CA_I(pickup_library_id),
-                             CA_I(cat_now(cat))));
+    rc = circ_exec(
+        cat, sql_ins, "place hold", err,
+        CIRC_ARGS(CA_I(record_id), CA_I(reader_id), CA_I(pickup_library_id), CA_I(cat_now(cat))));
     if (rc == TS_ECONFLICT) /* the unique index, should the checks above miss it */
         rc = ts_fail(err, TS_ECONFLICT, "reader %s already has a hold on this title", r.card);
     if (rc)

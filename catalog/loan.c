@@ -34,8 +34,7 @@
 /* ---------------------------------------------------------------- idempotency */
 
 int circ_idem_get(catalog *cat, const char *key, const char *action, const char *request,
-                  int *found, int64_t *result, int64_t *outcome, int64_t *aux,
-                  struct ts_err *err)
+                  int *found, int64_t *result, int64_t *outcome, int64_t *aux, struct ts_err *err)
 {
     static const char sql[] = "SELECT action, request, result, outcome, aux FROM idempotency"
                               " WHERE key = ?1 AND created > ?2";
@@ -45,8 +44,7 @@ int circ_idem_get(catalog *cat, const char *key, const char *action, const char 
 
     *found = 0;
     *result = *outcome = *aux = 0;
-    if (!(st = circ_stmt(cat, sql, err,
-                         CIRC_ARGS(CA_T(key), CA_I(cat_now(cat) - CAT_IDEM_TTL)))))
+    if (!(st = circ_stmt(cat, sql, err, CIRC_ARGS(CA_T(key), CA_I(cat_now(cat) - CAT_IDEM_TTL)))))
         return circ_code(err);
     if ((src = sqlite3_step(st)) == SQLITE_ROW) {
         circ_col_copy(st, 0, act, sizeof act);
@@ -78,12 +76,11 @@ int circ_idem_put(catalog *cat, const char *key, const char *action, const char 
     int rc;
 
     /* the index on created makes this a no-op scan when nothing is old */
-    if ((rc = circ_exec(cat, sql_old, "forget old keys", err,
-                        CIRC_ARGS(CA_I(now - CAT_IDEM_TTL)))))
+    if ((rc = circ_exec(cat, sql_old, "forget old keys", err, CIRC_ARGS(CA_I(now - CAT_IDEM_TTL)))))
         return rc;
     return circ_exec(cat, sql, "remember idempotency key", err,
-                     CIRC_ARGS(CA_T(key), CA_T(action), CA_T(request), CA_I(result),
-                               CA_I(outcome), CA_I(aux), CA_I(now)));
+                     CIRC_ARGS(CA_T(key), CA_T(action), CA_T(request), CA_I(result), CA_I(outcome),
+                               CA_I(aux), CA_I(now)));
 }
 
 static int check_desk(const struct cat_desk *desk, int need_library, struct ts_err *err)
@@ -126,8 +123,7 @@ static void loan_row(sqlite3_stmt *st, struct cat_loan *l, char category[8])
 }
 
 /* Renewals left under the lending library's rule for the loan's category. */
-static int renewals_left(catalog *cat, struct cat_loan *l, const char *category,
-                         struct ts_err *err)
+static int renewals_left(catalog *cat, struct cat_loan *l, const char *category, struct ts_err *err)
 {
     struct cat_policy pol;
     int rc = catalog_policy_get(cat, l->library_id, category, &pol, err);
@@ -164,7 +160,7 @@ static int loan_list(catalog *cat, const char *sql, const struct circ_arg *a, si
                      struct cat_loan **out, size_t *n, struct ts_err *err)
 {
     struct cat_loan *v = NULL;
-    char (*cats)[8] = NULL;
+    char(*cats)[8] = NULL;
     sqlite3_stmt *st;
     size_t cnt = 0;
     int src, rc = TS_OK;
@@ -370,8 +366,8 @@ int catalog_loan_checkout(catalog *cat, const struct cat_desk *desk, const char 
         return rc;
     ts_buf_init(&d, 0);
     if (desk->idem_key) {
-        if ((rc = circ_idem_get(cat, desk->idem_key, "checkout", request, &found, &loan_id, &o,
-                                &a, err)))
+        if ((rc = circ_idem_get(cat, desk->idem_key, "checkout", request, &found, &loan_id, &o, &a,
+                                err)))
             goto out;
         if (found) {
             if ((rc = loan_get(cat, loan_id, out, err)) == TS_OK)
@@ -395,9 +391,8 @@ int catalog_loan_checkout(catalog *cat, const struct cat_desk *desk, const char 
         goto out;
     }
     rc = circ_exec(cat, sql_ins, "check out", err,
-                   CIRC_ARGS(CA_I(it.id), CA_I(reader_id), CA_I(desk->library_id),
-                             CA_T(r.category), CA_I(now),
-                             CA_I(now + (int64_t)pol.loan_days * 86400)));
+                   CIRC_ARGS(CA_I(it.id), CA_I(reader_id), CA_I(desk->library_id), CA_T(r.category),
+                             CA_I(now), CA_I(now + (int64_t)pol.loan_days * 86400)));
     if (rc == TS_ECONFLICT) /* the unique index: a race the checks above cannot see */
         rc = ts_fail(err, TS_ECONFLICT, "copy %s is already on loan", barcode);
     if (rc)
@@ -598,8 +593,8 @@ int catalog_loan_return(catalog *cat, const struct cat_desk *desk, const char *b
     } else {
         ts_buf_addf(&d, "{\"library\":\"%s\"%s}", code, rest);
     }
-    if ((rc = circ_event(cat, desk->actor, has_reader ? "loan.return" : "item.checkin",
-                         it.barcode, &d, err)))
+    if ((rc = circ_event(cat, desk->actor, has_reader ? "loan.return" : "item.checkin", it.barcode,
+                         &d, err)))
         goto out;
     rc = return_fill(cat, it.id, out, err);
 out:
@@ -625,8 +620,7 @@ int catalog_loan_renew(catalog *cat, const struct cat_desk *desk, const char *ba
     struct ts_buf d;
     sqlite3_stmt *st;
     char request[256], code[40], rest[96], category[8] = "";
-    int64_t loan_id = 0, reader_id, due, waiting, lib_id = 0, o, a, new_due,
-                         now = cat_now(cat);
+    int64_t loan_id = 0, reader_id, due, waiting, lib_id = 0, o, a, new_due, now = cat_now(cat);
     int found, rc, renewals = 0, src;
 
     memset(out, 0, sizeof *out);
@@ -655,8 +649,7 @@ int catalog_loan_renew(catalog *cat, const struct cat_desk *desk, const char *ba
         rc = ts_fail(err, TS_ECONFLICT, "copy %s is not on loan", barcode);
         goto out;
     }
-    if ((rc = circ_reader_load(cat, reader_id, &r, err)) ||
-        (rc = circ_reader_may_borrow(&r, err)))
+    if ((rc = circ_reader_load(cat, reader_id, &r, err)) || (rc = circ_reader_may_borrow(&r, err)))
         goto out;
     if (!(st = circ_stmt(cat, sql_state, err, CIRC_ARGS(CA_I(loan_id))))) {
         rc = circ_code(err);
@@ -677,17 +670,17 @@ int catalog_loan_renew(catalog *cat, const struct cat_desk *desk, const char *ba
     circ_library_code(cat, lib_id, code, sizeof code);
     if (renewals >= pol.renewals) {
         rc = ts_fail(err, TS_ECONFLICT,
-                     "copy %s has been renewed %d time%s: the limit for %ss at %s is %d",
-                     barcode, renewals, renewals == 1 ? "" : "s", category, code, pol.renewals);
+                     "copy %s has been renewed %d time%s: the limit for %ss at %s is %d", barcode,
+                     renewals, renewals == 1 ? "" : "s", category, code, pol.renewals);
         goto out;
     }
     if ((rc = circ_one_i64(cat, sql_wait, "count holds", &waiting, &found, err,
                            CIRC_ARGS(CA_I(it.record_id)))))
         goto out;
     if (waiting > 0) {
-        rc = ts_fail(err, TS_ECONFLICT,
-                     "copy %s cannot be renewed: another reader is waiting for this title",
-                     barcode);
+        rc =
+            ts_fail(err, TS_ECONFLICT,
+                    "copy %s cannot be renewed: another reader is waiting for this title", barcode);
         goto out;
     }
     new_due = now + (int64_t)pol.loan_days * 86400;
@@ -698,8 +691,7 @@ int catalog_loan_renew(catalog *cat, const struct cat_desk *desk, const char *ba
     if (desk->idem_key &&
         (rc = circ_idem_put(cat, desk->idem_key, "renew", request, loan_id, 0, 0, err)))
         goto out;
-    snprintf(rest, sizeof rest, ",\"due\":%lld,\"renewals\":%d", (long long)new_due,
-             renewals + 1);
+    snprintf(rest, sizeof rest, ",\"due\":%lld,\"renewals\":%d", (long long)new_due, renewals + 1);
     loan_detail(&d, code, &r, rest);
     if ((rc = circ_event(cat, desk->actor, "loan.renew", it.barcode, &d, err)))
         goto out;

@@ -91,8 +91,8 @@ int catalog_policy_set(catalog *cat, int64_t library_id, const char *category,
         goto out;
     if ((rc = circ_exec(cat, sql, "set loan policy", err,
                         CIRC_ARGS(CA_I(library_id), CA_T(category), CA_I(p->loan_days),
-                                  CA_I(p->max_items), CA_I(p->renewals),
-                                  CA_I(p->hold_shelf_days), CA_I(cat_now(cat))))))
+                                  CA_I(p->max_items), CA_I(p->renewals), CA_I(p->hold_shelf_days),
+                                  CA_I(cat_now(cat))))))
         goto out;
     circ_library_code(cat, library_id, code, sizeof code);
     ts_buf_addf(&d,

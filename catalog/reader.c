@@ -84,8 +84,8 @@ static int reader_event(catalog *cat, const char *actor, const char *kind, int64
     return circ_event(cat, actor, kind, subject, d, err);
 }
 
-int catalog_reader_add(catalog *cat, const struct cat_reader_in *in, const char *actor,
-                       int64_t *id, struct ts_err *err)
+int catalog_reader_add(catalog *cat, const struct cat_reader_in *in, const char *actor, int64_t *id,
+                       struct ts_err *err)
 {
     struct ts_buf d;
     char code[40];
@@ -226,9 +226,9 @@ static int upsert(catalog *cat, const struct cat_reader_in *in, int *outcome, st
     return rc;
 }
 
-int catalog_reader_import(catalog *cat, const struct cat_reader_row *rows, size_t n,
-                          int dry_run, const char *actor, cat_reader_problem_fn on_row,
-                          void *ctx, struct cat_reader_import *sum, struct ts_err *err)
+int catalog_reader_import(catalog *cat, const struct cat_reader_row *rows, size_t n, int dry_run,
+                          const char *actor, cat_reader_problem_fn on_row, void *ctx,
+                          struct cat_reader_import *sum, struct ts_err *err)
 {
     struct ts_buf d;
     int rc;
@@ -274,9 +274,8 @@ out:
 
 int catalog_reader_deactivate(catalog *cat, int64_t id, const char *actor, struct ts_err *err)
 {
-    static const char sql_holds[] =
-        "SELECT id, status, item_id FROM hold WHERE reader_id = ?1"
-        " AND status IN ('waiting', 'ready') ORDER BY id";
+    static const char sql_holds[] = "SELECT id, status, item_id FROM hold WHERE reader_id = ?1"
+                                    " AND status IN ('waiting', 'ready') ORDER BY id";
     static const char sql_off[] = "UPDATE reader SET active = 0, updated = ?2 WHERE id = ?1";
     static const char sql_sessions[] =
         "DELETE FROM session WHERE account_id IN (SELECT id FROM account WHERE reader_id = ?1)";
@@ -296,7 +295,8 @@ int catalog_reader_deactivate(catalog *cat, int64_t id, const char *actor, struc
         rc = ts_fail(err, TS_ECONFLICT, "reader %s is already inactive", r.card);
         goto out;
     }
-    if ((rc = circ_one_i64(cat, "SELECT count(*) FROM loan WHERE reader_id = ?1 AND returned_at IS NULL",
+    if ((rc = circ_one_i64(cat,
+                           "SELECT count(*) FROM loan WHERE reader_id = ?1 AND returned_at IS NULL",
                            "count loans", &n_loans, &found, err, CIRC_ARGS(CA_I(id)))))
         goto out;
     if (n_loans > 0) {

@@ -125,12 +125,14 @@ int catalog_session_check(catalog *cat, const char *token, struct cat_session *o
     if (!alive || now >= out->expires || now - out->last_seen > CAT_SESSION_IDLE) {
         int64_t id = out->id;
         memset(out, 0, sizeof *out);
+        /* best effort: the session is refused either way, and
+         * catalog_session_purge removes what this could not */
         (void)circ_exec(cat, sql_del, "end session", NULL, CIRC_ARGS(CA_I(id)));
         return ts_fail(err, TS_EAUTH, "the session has expired: log in again");
     }
     if (now - out->last_seen >= CAT_SESSION_TOUCH) {
-        int rc = circ_exec(cat, sql_touch, "touch session", err,
-                           CIRC_ARGS(CA_I(out->id), CA_I(now)));
+        int rc =
+            circ_exec(cat, sql_touch, "touch session", err, CIRC_ARGS(CA_I(out->id), CA_I(now)));
         if (rc) {
             memset(out, 0, sizeof *out);
             return rc;
@@ -208,9 +210,9 @@ int catalog_token_create(catalog *cat, int64_t account_id, const char *name, int
     if ((rc = catalog_tx_begin(cat, err)))
         return rc;
     ts_buf_init(&d, 0);
-    if (!(st = circ_stmt(cat, sql, err,
-                         CIRC_ARGS(CA_I(0), CA_I(account_id), CA_T(name), CA_I(cat_now(cat)),
-                                   CA_I(0))))) {
+    if (!(st = circ_stmt(
+              cat, sql, err,
+              CIRC_ARGS(CA_I(0), CA_I(account_id), CA_T(name), CA_I(cat_now(cat)), CA_I(0))))) {
         rc = circ_code(err);
         goto out;
     }
@@ -267,8 +269,7 @@ int catalog_token_check(catalog *cat, const char *token, int64_t *account_id, st
     if (src == SQLITE_DONE || !active || (expires && now >= expires))
         return ts_fail(err, TS_EAUTH, "API token unknown, revoked or expired");
     if (now - last >= CAT_SESSION_TOUCH) {
-        int rc = circ_exec(cat, sql_touch, "touch API token", err,
-                           CIRC_ARGS(CA_I(id), CA_I(now)));
+        int rc = circ_exec(cat, sql_touch, "touch API token", err, CIRC_ARGS(CA_I(id), CA_I(now)));
         if (rc)
             return rc;
     }
@@ -278,15 +279,14 @@ int catalog_token_check(catalog *cat, const char *token, int64_t *account_id, st
 
 int catalog_token_revoke(catalog *cat, int64_t id, const char *actor, struct ts_err *err)
 {
-    static const char sql[] =
-        "UPDATE api_token SET revoked = ?2 WHERE id = ?1 AND revoked IS NULL";
+    static const char sql[] = "UPDATE api_token SET revoked = ?2 WHERE id = ?1 AND revoked IS NULL";
     char subject[32];
     int rc;
 
     if ((rc = catalog_tx_begin(cat, err)))
         return rc;
-    if ((rc = circ_exec(cat, sql, "revoke API token", err,
-                        CIRC_ARGS(CA_I(id), CA_I(cat_now(cat))))))
+    if ((rc =
+             circ_exec(cat, sql, "revoke API token", err, CIRC_ARGS(CA_I(id), CA_I(cat_now(cat))))))
         goto out;
     if (sqlite3_changes(cat->db) == 0) {
         rc = ts_fail(err, TS_ENOTFOUND, "no active API token #%lld", (long long)id);

@@ -99,8 +99,7 @@ static int library_id(catalog *cat, const char *code, int64_t *id, struct ts_err
 
     *id = 0;
     if (!code || !*code)
-        return ts_fail(err, TS_EINVAL,
-                       "which library? give --library CODE or set TUSACH_LIBRARY");
+        return ts_fail(err, TS_EINVAL, "which library? give --library CODE or set TUSACH_LIBRARY");
     if ((rc = catalog_library_get(cat, code, &lib, err)))
         return rc;
     *id = lib.id;
@@ -209,9 +208,9 @@ static const char user_usage[] =
 int cmd_user(struct cli *c)
 {
     static const struct option opts[] = {
-        {"role", required_argument, NULL, 'r'},     {"name", required_argument, NULL, 'n'},
-        {"library", required_argument, NULL, 'l'},  {"password-stdin", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},           {0}};
+        {"role", required_argument, NULL, 'r'},    {"name", required_argument, NULL, 'n'},
+        {"library", required_argument, NULL, 'l'}, {"password-stdin", no_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},          {0}};
     char pw[CAT_PASSWORD_MAX + 2];
     const char *sub, *role = NULL, *name = NULL, *login;
     struct ts_err err = {0};
@@ -246,13 +245,14 @@ int cmd_user(struct cli *c)
         return CLI_USAGE;
     }
     login = c->argv[optind];
-    if (strcmp(sub, "role") == 0) {
-        if (optind + 1 >= c->argc) {
-            fputs(user_usage, stderr);
-            return CLI_USAGE;
-        }
-        role = c->argv[optind + 1];
+    /* exact arity: a stray word (say, a password typed after --password) is
+     * refused rather than ignored */
+    if (c->argc - optind != (strcmp(sub, "role") == 0 ? 2 : 1)) {
+        fputs(user_usage, stderr);
+        return CLI_USAGE;
     }
+    if (strcmp(sub, "role") == 0)
+        role = c->argv[optind + 1];
     if (strcmp(sub, "add") == 0 && !role) {
         fprintf(stderr, "tusach: user add needs --role\n");
         return CLI_USAGE;
@@ -314,14 +314,27 @@ static const char reader_usage[] =
     "       tusach reader deactivate CARD\n"
     "       tusach reader block CARD --reason TEXT | unblock CARD\n"
     "       tusach reader history CARD on|off\n"
+    "import exits 3 when some rows were skipped (each is reported with its line).\n"
     "import reads a class list: Họ và tên (or Họ đệm + Tên), Lớp, Số thẻ / Mã học sinh,\n"
     "optionally Đối tượng (Học sinh, Giáo viên, Người lớn); default category pupil.\n";
 
-static void import_problem(long line, const struct ts_err *why, void *ctx)
+/* A row the spreadsheet reader skipped: its message names file and line. */
+static void csv_problem(long line, const struct ts_err *why, void *ctx)
 {
     (void)line;
-    (void)ctx;
+    (*(size_t *)ctx)++;
     fprintf(stderr, "tusach: %s\n", why->msg);
+}
+
+/* A row the catalogue refused: name the file and line here. */
+struct import_ctx {
+    const char *file;
+};
+
+static void catalog_problem(long line, const struct ts_err *why, void *ctx)
+{
+    const struct import_ctx *ic = ctx;
+    fprintf(stderr, "tusach: %s line %ld: %s (row skipped)\n", ic->file, line, why->msg);
 }
 
 static int reader_import(catalog *cat, const char *file, int64_t lib, const char *category,
@@ -330,10 +343,17 @@ static int reader_import(catalog *cat, const char *file, int64_t lib, const char
     struct reader_csv_row *rows = NULL;
     struct cat_reader_row *in = NULL;
     struct cat_reader_import sum;
+    struct import_ctx ic;
+    const char *slash = strrchr(file, '/');
     size_t n = 0, skipped = 0;
     int rc;
 
-    if ((rc = import_readers_csv_read(file, import_problem, &skipped, &rows, &n, err)))
+    if (!catalog_reader_category_valid(category)) {
+        fprintf(stderr, "tusach: --category must be pupil, teacher or adult\n");
+        return CLI_USAGE;
+    }
+    ic.file = slash ? slash + 1 : file;
+    if ((rc = import_readers_csv_read(file, csv_problem, &skipped, &rows, &n, err)))
         return cli_fail(err);
     in = calloc(n ? n : 1, sizeof *in);
     if (!in) {
@@ -348,15 +368,15 @@ static int reader_import(catalog *cat, const char *file, int64_t lib, const char
         in[i].in.home_library_id = lib;
         in[i].line = rows[i].line;
     }
-    rc = catalog_reader_import(cat, in, n, dry_run, ACTOR, import_problem, NULL, &sum, err);
+    rc = catalog_reader_import(cat, in, n, dry_run, ACTOR, catalog_problem, &ic, &sum, err);
     free(in);
     import_readers_csv_free(rows, n);
     if (rc)
         return cli_fail(err);
-    printf("readers%s: created %zu, updated %zu, unchanged %zu, refused %zu\n",
+    printf("readers%s: created %zu, updated %zu, unchanged %zu, rows skipped %zu\n",
            dry_run ? " (dry run, nothing saved)" : "", sum.created, sum.updated, sum.unchanged,
-           sum.failed);
-    return CLI_OK;
+           sum.failed + skipped);
+    return sum.failed + skipped ? CLI_PARTIAL : CLI_OK;
 }
 
 static void show_reader(catalog *cat, const struct cat_reader *r)
@@ -374,7 +394,10 @@ static void show_reader(catalog *cat, const struct cat_reader *r)
     if (r->class_name)
         printf("class           %s\n", r->class_name);
     printf("library         %s\n", r->home_library);
-    printf("status          %s%s%s\n", !r->active ? "inactive" : r->blocked ? "blocked: " : "active",
+    printf("status          %s%s%s\n",
+           !r->active   ? "inactive"
+           : r->blocked ? "blocked: "
+                        : "active",
            r->active && r->blocked ? r->blocked : "", "");
     printf("history         %s\n", r->history ? "kept (opted in)" : "off");
     if (catalog_loan_list_reader(cat, r->id, &loans, &n_loans, &err) == TS_OK) {
@@ -423,11 +446,11 @@ static void show_reader(catalog *cat, const struct cat_reader *r)
 int cmd_reader(struct cli *c)
 {
     static const struct option opts[] = {
-        {"card", required_argument, NULL, 'c'},     {"name", required_argument, NULL, 'n'},
-        {"library", required_argument, NULL, 'l'},  {"category", required_argument, NULL, 'k'},
-        {"class", required_argument, NULL, 'C'},    {"history", no_argument, NULL, 'H'},
-        {"reason", required_argument, NULL, 'r'},   {"dry-run", no_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},           {0}};
+        {"card", required_argument, NULL, 'c'},    {"name", required_argument, NULL, 'n'},
+        {"library", required_argument, NULL, 'l'}, {"category", required_argument, NULL, 'k'},
+        {"class", required_argument, NULL, 'C'},   {"history", no_argument, NULL, 'H'},
+        {"reason", required_argument, NULL, 'r'},  {"dry-run", no_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},          {0}};
     struct cat_reader_in in = {0};
     const char *sub, *library = NULL, *reason = NULL, *arg = NULL;
     struct ts_err err = {0};
@@ -606,9 +629,8 @@ static int desk_return(catalog *cat, int64_t lib, const char *key, char **barcod
         switch (r.outcome) {
         case CAT_RETURN_HOLD_SHELF:
             day(r.hold_expires, d1);
-            printf("HOLD SHELF for %s %s (hold #%lld, until %s)\n",
-                   r.hold_card ? r.hold_card : "?", r.hold_name ? r.hold_name : "",
-                   (long long)r.hold_id, d1);
+            printf("HOLD SHELF for %s %s (hold #%lld, until %s)\n", r.hold_card ? r.hold_card : "?",
+                   r.hold_name ? r.hold_name : "", (long long)r.hold_id, d1);
             break;
         case CAT_RETURN_TRANSIT: printf("IN TRANSIT to %s\n", r.home_library); break;
         default: printf("back to the shelf\n"); break;
@@ -690,8 +712,8 @@ static int desk_policy(catalog *cat, int64_t lib, const char *lib_code, const ch
         struct cat_policy p;
         if (catalog_policy_get(cat, lib, cats[i], &p, &err))
             return cli_fail(&err);
-        printf("%s\t%s\t%d days\t%d items\t%d renewals\thold shelf %d days%s\n", lib_code,
-               cats[i], p.loan_days, p.max_items, p.renewals, p.hold_shelf_days,
+        printf("%s\t%s\t%d days\t%d items\t%d renewals\thold shelf %d days%s\n", lib_code, cats[i],
+               p.loan_days, p.max_items, p.renewals, p.hold_shelf_days,
                p.is_default ? "\t(default)" : "");
     }
     return CLI_OK;
@@ -712,12 +734,16 @@ static int parse_int_opt(const char *s, int *out)
 
 int cmd_desk(struct cli *c)
 {
-    static const struct option opts[] = {
-        {"reader", required_argument, NULL, 'r'},    {"library", required_argument, NULL, 'l'},
-        {"key", required_argument, NULL, 'k'},       {"category", required_argument, NULL, 'c'},
-        {"loan-days", required_argument, NULL, '1'}, {"max-items", required_argument, NULL, '2'},
-        {"renewals", required_argument, NULL, '3'},  {"hold-days", required_argument, NULL, '4'},
-        {"help", no_argument, NULL, 'h'},            {0}};
+    static const struct option opts[] = {{"reader", required_argument, NULL, 'r'},
+                                         {"library", required_argument, NULL, 'l'},
+                                         {"key", required_argument, NULL, 'k'},
+                                         {"category", required_argument, NULL, 'c'},
+                                         {"loan-days", required_argument, NULL, '1'},
+                                         {"max-items", required_argument, NULL, '2'},
+                                         {"renewals", required_argument, NULL, '3'},
+                                         {"hold-days", required_argument, NULL, '4'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
     const char *sub, *card = NULL, *library = NULL, *key = NULL, *category = NULL;
     struct ts_err err = {0};
     catalog *cat = NULL;
@@ -749,8 +775,8 @@ int cmd_desk(struct cli *c)
         default: fputs(desk_usage, stderr); return CLI_USAGE;
         }
     }
-    changes = strcmp(sub, "checkout") == 0 || strcmp(sub, "return") == 0 ||
-              strcmp(sub, "renew") == 0;
+    changes =
+        strcmp(sub, "checkout") == 0 || strcmp(sub, "return") == 0 || strcmp(sub, "renew") == 0;
     if (!changes && strcmp(sub, "overdue") != 0 && strcmp(sub, "policy") != 0) {
         fputs(desk_usage, stderr);
         return CLI_USAGE;
@@ -802,8 +828,8 @@ static void print_hold(const struct cat_hold *h)
                h->reader_name ? h->reader_name : "");
     } else {
         day(h->placed_at, d1);
-        printf("#%lld\t%s\t%s\twaiting #%d since %s\t%s %s\n", (long long)h->id,
-               h->pickup_library, h->title, h->position, d1, h->reader_card ? h->reader_card : "",
+        printf("#%lld\t%s\t%s\twaiting #%d since %s\t%s %s\n", (long long)h->id, h->pickup_library,
+               h->title, h->position, d1, h->reader_card ? h->reader_card : "",
                h->reader_name ? h->reader_name : "");
     }
 }
@@ -811,9 +837,9 @@ static void print_hold(const struct cat_hold *h)
 int cmd_hold(struct cli *c)
 {
     static const struct option opts[] = {
-        {"reader", required_argument, NULL, 'r'},  {"record", required_argument, NULL, 'R'},
-        {"pickup", required_argument, NULL, 'p'},  {"library", required_argument, NULL, 'l'},
-        {"help", no_argument, NULL, 'h'},          {0}};
+        {"reader", required_argument, NULL, 'r'}, {"record", required_argument, NULL, 'R'},
+        {"pickup", required_argument, NULL, 'p'}, {"library", required_argument, NULL, 'l'},
+        {"help", no_argument, NULL, 'h'},         {0}};
     const char *sub, *card = NULL, *record = NULL, *pickup = NULL, *library = NULL;
     struct ts_err err = {0};
     catalog *cat = NULL;

@@ -193,25 +193,44 @@ static const struct {
     const char *folded;
     enum col col;
 } aliases[] = {
-    {"so the", C_CARD},           {"ma the", C_CARD},
-    {"ma so the", C_CARD},        {"so the thu vien", C_CARD},
-    {"ma ban doc", C_CARD},       {"so the ban doc", C_CARD},
-    {"ma hoc sinh", C_CARD},      {"ma hs", C_CARD},
-    {"ma so hoc sinh", C_CARD},   {"ma dinh danh", C_CARD},
-    {"card", C_CARD},             {"card number", C_CARD},
-    {"card no", C_CARD},          {"ho va ten", C_NAME},
-    {"ho ten", C_NAME},           {"ho va ten hoc sinh", C_NAME},
-    {"ho ten hoc sinh", C_NAME},  {"ten hoc sinh", C_NAME},
-    {"ten ban doc", C_NAME},      {"ho va ten ban doc", C_NAME},
-    {"name", C_NAME},             {"full name", C_NAME},
-    {"ho", C_FAMILY},             {"ho dem", C_FAMILY},
-    {"ho va ten dem", C_FAMILY},  {"ho va dem", C_FAMILY},
-    {"ho lot", C_FAMILY},         {"ho va chu lot", C_FAMILY},
-    {"family name", C_FAMILY},    {"ten", C_GIVEN},
-    {"given name", C_GIVEN},      {"lop", C_CLASS},
-    {"lop hoc", C_CLASS},         {"class", C_CLASS},
-    {"doi tuong", C_CATEGORY},    {"loai ban doc", C_CATEGORY},
-    {"doi tuong ban doc", C_CATEGORY}, {"category", C_CATEGORY},
+    {"so the", C_CARD},
+    {"ma the", C_CARD},
+    {"ma so the", C_CARD},
+    {"so the thu vien", C_CARD},
+    {"ma ban doc", C_CARD},
+    {"so the ban doc", C_CARD},
+    {"ma hoc sinh", C_CARD},
+    {"ma hs", C_CARD},
+    {"ma so hoc sinh", C_CARD},
+    {"ma dinh danh", C_CARD},
+    {"card", C_CARD},
+    {"card number", C_CARD},
+    {"card no", C_CARD},
+    {"ho va ten", C_NAME},
+    {"ho ten", C_NAME},
+    {"ho va ten hoc sinh", C_NAME},
+    {"ho ten hoc sinh", C_NAME},
+    {"ten hoc sinh", C_NAME},
+    {"ten ban doc", C_NAME},
+    {"ho va ten ban doc", C_NAME},
+    {"name", C_NAME},
+    {"full name", C_NAME},
+    {"ho", C_FAMILY},
+    {"ho dem", C_FAMILY},
+    {"ho va ten dem", C_FAMILY},
+    {"ho va dem", C_FAMILY},
+    {"ho lot", C_FAMILY},
+    {"ho va chu lot", C_FAMILY},
+    {"family name", C_FAMILY},
+    {"ten", C_GIVEN},
+    {"given name", C_GIVEN},
+    {"lop", C_CLASS},
+    {"lop hoc", C_CLASS},
+    {"class", C_CLASS},
+    {"doi tuong", C_CATEGORY},
+    {"loai ban doc", C_CATEGORY},
+    {"doi tuong ban doc", C_CATEGORY},
+    {"category", C_CATEGORY},
 };
 
 static enum col map_header(const char *s)
@@ -290,11 +309,13 @@ const char *import_readers_csv_category(const char *value)
     static const struct {
         const char *folded, *category;
     } map[] = {
-        {"hoc sinh", "pupil"},    {"hs", "pupil"},         {"pupil", "pupil"},
-        {"student", "pupil"},     {"giao vien", "teacher"}, {"gv", "teacher"},
+        {"hoc sinh", "pupil"},    {"hs", "pupil"},
+        {"pupil", "pupil"},       {"student", "pupil"},
+        {"giao vien", "teacher"}, {"gv", "teacher"},
         {"can bo", "teacher"},    {"can bo giao vien", "teacher"},
-        {"cbgv", "teacher"},      {"teacher", "teacher"},   {"staff", "teacher"},
-        {"nguoi lon", "adult"},   {"phu huynh", "adult"},   {"ban doc", "adult"},
+        {"cbgv", "teacher"},      {"teacher", "teacher"},
+        {"staff", "teacher"},     {"nguoi lon", "adult"},
+        {"phu huynh", "adult"},   {"ban doc", "adult"},
         {"adult", "adult"},
     };
     char *f = ts_text_fold(value, strlen(value));
@@ -408,8 +429,7 @@ static void drop_repeated_cards(struct ctx *c)
 static void take_row(struct ctx *c, const struct header *h, const struct row *r)
 {
     static const char *const bad_names[] = {"", "unbalanced quote", "NUL character in a cell",
-                                            "a cell longer than 1024 bytes",
-                                            "more than 256 cells"};
+                                            "a cell longer than 1024 bytes", "more than 256 cells"};
     char *card = NULL, *name = NULL, *cls = NULL, *cat_cell = NULL, *fam = NULL, *given = NULL;
     const char *category = NULL;
     bool any = false;
@@ -433,8 +453,7 @@ static void take_row(struct ctx *c, const struct header *h, const struct row *r)
         if (fam || given) {
             struct ts_buf b;
             ts_buf_init(&b, 0);
-            ts_buf_addf(&b, "%s%s%s", fam ? fam : "", fam && given ? " " : "",
-                        given ? given : "");
+            ts_buf_addf(&b, "%s%s%s", fam ? fam : "", fam && given ? " " : "", given ? given : "");
             name = ts_buf_take(&b);
         }
     }

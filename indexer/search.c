@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analyzer.h"
 #include "indexer.h"
@@ -398,6 +399,7 @@ struct snip_ctx {
     size_t n_tg;
     unsigned char_len_mask; /* bit k: some target has k folded characters (k < 32) */
     bool any_long;          /* some target has >= 32 */
+    bool first[128];        /* ASCII bytes a matching token can start with */
 };
 
 static void snip_ctx_init(struct snip_ctx *sc, const struct qparse *qp)
@@ -417,6 +419,12 @@ static void snip_ctx_init(struct snip_ctx *sc, const struct qparse *qp)
         if (dup)
             continue;
         sc->tg[sc->n_tg++].t = t;
+        if (t->fold_len && (unsigned char)t->fold[0] < 0x80) {
+            unsigned char f = (unsigned char)t->fold[0];
+            sc->first[f] = true;
+            if (f >= 'a' && f <= 'z')
+                sc->first[f - 'a' + 'A'] = true;
+        }
         c = count_chars(t->fold, t->fold_len);
         if (c < 32)
             sc->char_len_mask |= 1u << c;
@@ -440,6 +448,18 @@ static int match_token(const struct snip_ctx *sc, const char *tok, size_t tok_le
     *exact = false;
     if (tc < 32 ? !(sc->char_len_mask & (1u << tc)) : !sc->any_long)
         return -1;
+    /* An ASCII first byte folds to itself (lower-cased), so it must start some
+     * query word: this rejects most words of a page without normalising them. */
+    if ((unsigned char)tok[0] < 0x80 && !sc->first[(unsigned char)tok[0]])
+        return -1;
+    if (tc == tok_len) { /* pure ASCII: its exact and folded forms are its lower case */
+        for (size_t k = 0; k < sc->n_tg; k++) {
+            const struct an_token *w = sc->tg[k].t;
+            if (w->fold_len == tok_len && strncasecmp(w->fold, tok, tok_len) == 0)
+                return (int)k; /* an accented query word's exact form is never ASCII */
+        }
+        return -1;
+    }
     if (!an_token_forms(tok, tok_len, &t))
         return -1;
     for (size_t k = 0; k < sc->n_tg; k++) {

@@ -13,7 +13,8 @@ BUILD_PKGS=(build-essential cmake pkg-config git ca-certificates
   libcurl4-openssl-dev zlib1g-dev librecode-dev)
 TOOL_PKGS=(sqlite3 zip unzip file python3 clang-format yaz
   xapian-omega recoll poppler-utils time pandoc man-db groff-base libclang-rt-14-dev
-  docker-compose systemd nodejs chromium fonts-noto-core fonts-dejavu-core)
+  docker-compose systemd nodejs chromium fonts-noto-core fonts-dejavu-core
+  libhttp-oai-perl wrk kiwix-tools zim-tools curl)
 
 # --build-only: just what compiling needs (the Docker image's build stage)
 if [ "${1:-}" = "--build-only" ]; then TOOL_PKGS=(); fi

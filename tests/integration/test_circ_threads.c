@@ -34,7 +34,7 @@ struct worker {
 
 static uint64_t next_rand(uint64_t *s)
 {
-    /* xorshift64: rand() is banned, and each thread needs its own stream */
+    /* xorshift64: the libc generator is banned, and each thread needs its own stream */
     *s ^= *s << 13;
     *s ^= *s >> 7;
     *s ^= *s << 17;
@@ -75,8 +75,8 @@ static void *work(void *arg)
             if (rc == TS_OK) {
                 w->checkouts++;
                 if (with_key) { /* the response was "lost": retry */
-                    int rc2 = catalog_loan_checkout(cat, &desk, barcode, readers[w->index], &l,
-                                                    &err);
+                    int rc2 =
+                        catalog_loan_checkout(cat, &desk, barcode, readers[w->index], &l, &err);
                     if (rc2 == TS_OK && l.replayed)
                         w->replays++;
                     else if (rc2 == TS_EBUSY)

@@ -29,8 +29,8 @@ struct fx {
     catalog *cat;
     char path[512];
     int64_t now;
-    int64_t a, b, c;          /* libraries */
-    int64_t rec1, rec2;       /* records */
+    int64_t a, b, c;            /* libraries */
+    int64_t rec1, rec2;         /* records */
     int64_t hs1, hs2, gv1, nl1; /* readers */
     struct ts_err err;
 };

@@ -34,27 +34,27 @@ static void test_accounts_and_roles(void)
     T_CHECK(catalog_account_at_library(f.cat, id, f.b));
     T_CHECK(!catalog_account_at_library(f.cat, id, f.c));
     /* refusals */
-    T_EQ_INT(catalog_account_add(f.cat, "thu.thu", NULL, "librarian", "correct horse", libs, 1,
-                                 "t", &id, &f.err),
-             TS_ECONFLICT);
-    T_EQ_INT(catalog_account_add(f.cat, "x", NULL, "librarian", "correct horse", NULL, 0, "t",
+    T_EQ_INT(catalog_account_add(f.cat, "thu.thu", NULL, "librarian", "correct horse", libs, 1, "t",
                                  &id, &f.err),
+             TS_ECONFLICT);
+    T_EQ_INT(catalog_account_add(f.cat, "x", NULL, "librarian", "correct horse", NULL, 0, "t", &id,
+                                 &f.err),
              TS_EINVAL); /* a librarian needs a library */
-    T_EQ_INT(catalog_account_add(f.cat, "y", NULL, "king", "correct horse", NULL, 0, "t", &id,
-                                 &f.err),
-             TS_EINVAL);
-    T_EQ_INT(catalog_account_add(f.cat, "z", NULL, "reader", "correct horse", NULL, 0, "t", &id,
-                                 &f.err),
-             TS_EINVAL);
+    T_EQ_INT(
+        catalog_account_add(f.cat, "y", NULL, "king", "correct horse", NULL, 0, "t", &id, &f.err),
+        TS_EINVAL);
+    T_EQ_INT(
+        catalog_account_add(f.cat, "z", NULL, "reader", "correct horse", NULL, 0, "t", &id, &f.err),
+        TS_EINVAL);
     T_EQ_INT(catalog_account_add(f.cat, "has space", NULL, "admin", "correct horse", NULL, 0, "t",
                                  &id, &f.err),
              TS_EINVAL);
-    T_EQ_INT(catalog_account_add(f.cat, "short", NULL, "admin", "1234567", NULL, 0, "t", &id,
-                                 &f.err),
-             TS_EINVAL);
+    T_EQ_INT(
+        catalog_account_add(f.cat, "short", NULL, "admin", "1234567", NULL, 0, "t", &id, &f.err),
+        TS_EINVAL);
     libs[0] = 999;
-    T_EQ_INT(catalog_account_add(f.cat, "ghost", NULL, "librarian", "correct horse", libs, 1,
-                                 "t", &id, &f.err),
+    T_EQ_INT(catalog_account_add(f.cat, "ghost", NULL, "librarian", "correct horse", libs, 1, "t",
+                                 &id, &f.err),
              TS_ENOTFOUND);
     T_EQ_INT(catalog_account_get(f.cat, "ghost", &a, &f.err), TS_ENOTFOUND);
     /* admin: every library; role change replaces the libraries */
@@ -82,8 +82,7 @@ static void test_accounts_and_roles(void)
     T_EQ_STR(a.role, "reader");
     T_EQ_INT(a.reader_id, f.hs1);
     cat_account_clear(&a);
-    T_EQ_INT(catalog_account_set_role(f.cat, "HS-1", "librarian", libs, 1, "t", &f.err),
-             TS_EINVAL);
+    T_EQ_INT(catalog_account_set_role(f.cat, "HS-1", "librarian", libs, 1, "t", &f.err), TS_EINVAL);
     /* the password is never in the catalogue or the event log */
     T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM account WHERE pwhash LIKE '%correct%'"
                             " OR pwhash NOT LIKE '$argon2id$%'"),
@@ -103,8 +102,8 @@ static void test_login_rehash_disable(void)
     if (!fx_open(&f, dir, "login"))
         return;
     lib = f.a;
-    T_OK(catalog_account_add(f.cat, "lib1", NULL, "librarian", "correct horse", &lib, 1, "t",
-                             &id, &f.err),
+    T_OK(catalog_account_add(f.cat, "lib1", NULL, "librarian", "correct horse", &lib, 1, "t", &id,
+                             &f.err),
          &f.err);
     T_OK(catalog_account_login(f.cat, "lib1", "correct horse", "10.0.0.1", &a, &f.err), &f.err);
     T_EQ_INT(a.id, id);
@@ -113,8 +112,7 @@ static void test_login_rehash_disable(void)
     T_EQ_INT(catalog_account_login(f.cat, "lib1", "wrong", "10.0.0.1", &a, &f.err), TS_EAUTH);
     T_EQ_STR(f.err.msg, "wrong login or password");
     T_EQ_INT(a.id, 0);
-    T_EQ_INT(catalog_account_login(f.cat, "nobody", "correct horse", NULL, &a, &f.err),
-             TS_EAUTH);
+    T_EQ_INT(catalog_account_login(f.cat, "nobody", "correct horse", NULL, &a, &f.err), TS_EAUTH);
     T_EQ_STR(f.err.msg, "wrong login or password"); /* the same for an unknown login */
     T_EQ_INT(catalog_account_login(f.cat, "", "x", NULL, &a, &f.err), TS_EAUTH);
     T_EQ_INT(catalog_account_login(f.cat, "lib1", NULL, NULL, &a, &f.err), TS_EAUTH);
@@ -172,16 +170,14 @@ static void test_throttling(void)
          &f.err);
     /* per account: 5 failures in 15 minutes, then even the right password waits */
     for (int i = 0; i < CAT_THROTTLE_ACCOUNT; i++) {
-        T_EQ_INT(catalog_account_login(f.cat, "admin", "guess", "192.0.2.1", &a, &f.err),
-                 TS_EAUTH);
+        T_EQ_INT(catalog_account_login(f.cat, "admin", "guess", "192.0.2.1", &a, &f.err), TS_EAUTH);
         f.now += 60;
     }
     T_EQ_INT(catalog_account_login(f.cat, "admin", "correct horse", "192.0.2.9", &a, &f.err),
              TS_EBUSY);
     T_CHECK(strstr(f.err.msg, "too many failed logins for this login: try again in 10 minutes"));
     f.now += CAT_THROTTLE_WINDOW - 4 * 60; /* the oldest failure leaves the window */
-    T_OK(catalog_account_login(f.cat, "admin", "correct horse", "192.0.2.9", &a, &f.err),
-         &f.err);
+    T_OK(catalog_account_login(f.cat, "admin", "correct horse", "192.0.2.9", &a, &f.err), &f.err);
     cat_account_clear(&a);
     /* a success forgets the account's failures */
     for (int i = 0; i < CAT_THROTTLE_ACCOUNT - 1; i++)
@@ -223,8 +219,8 @@ static void test_sessions_csrf(void)
 
     if (!fx_open(&f, dir, "sessions"))
         return;
-    T_OK(catalog_account_add(f.cat, "lib1", NULL, "librarian", "correct horse", &f.a, 1, "t",
-                             &id, &f.err),
+    T_OK(catalog_account_add(f.cat, "lib1", NULL, "librarian", "correct horse", &f.a, 1, "t", &id,
+                             &f.err),
          &f.err);
     T_OK(catalog_session_create(f.cat, id, tok, &s, &f.err), &f.err);
     T_EQ_INT(strlen(tok), CAT_TOKEN_LEN);
@@ -235,8 +231,10 @@ static void test_sessions_csrf(void)
     T_EQ_INT(fx_sql_i64(&f, "SELECT length(token_hash) FROM session"), 32);
     {
         char sql[256];
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM session WHERE CAST(token_hash AS TEXT)"
-                                  " = '%s' OR csrf = '%s'", tok, tok);
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM session WHERE CAST(token_hash AS TEXT)"
+                 " = '%s' OR csrf = '%s'",
+                 tok, tok);
         T_EQ_INT(fx_sql_i64(&f, sql), 0);
     }
     T_OK(catalog_session_check(f.cat, tok, &s2, &f.err), &f.err);
@@ -286,7 +284,7 @@ static void test_sessions_csrf(void)
     T_OK(catalog_session_end(f.cat, tok, &f.err), &f.err);
     T_EQ_INT(catalog_session_check(f.cat, tok, &s, &f.err), TS_EAUTH);
     T_OK(catalog_session_check(f.cat, tok2, &s2, &f.err), &f.err); /* the other one stays */
-    T_OK(catalog_session_end(f.cat, tok, &f.err), &f.err);           /* twice is fine */
+    T_OK(catalog_session_end(f.cat, tok, &f.err), &f.err);         /* twice is fine */
     /* a disabled account's sessions end */
     T_OK(catalog_account_set_active(f.cat, "lib1", 0, "t", &f.err), &f.err);
     T_EQ_INT(catalog_session_check(f.cat, tok2, &s2, &f.err), TS_EAUTH);
@@ -307,16 +305,15 @@ static void test_api_tokens(void)
 
     if (!fx_open(&f, dir, "tokens"))
         return;
-    T_OK(catalog_account_add(f.cat, "script", NULL, "librarian", "correct horse", &f.a, 1, "t",
-                             &id, &f.err),
+    T_OK(catalog_account_add(f.cat, "script", NULL, "librarian", "correct horse", &f.a, 1, "t", &id,
+                             &f.err),
          &f.err);
     T_OK(catalog_token_create(f.cat, id, "nightly export", 0, tok, &tid, &f.err), &f.err);
     T_EQ_INT(strlen(tok), CAT_API_TOKEN_LEN);
     T_CHECK(strncmp(tok, "tsk_", 4) == 0);
     T_OK(catalog_token_check(f.cat, tok, &who, &f.err), &f.err);
     T_EQ_INT(who, id);
-    T_OK(catalog_token_create(f.cat, id, "week", f.now + 7 * FX_DAY, tok2, &tid2, &f.err),
-         &f.err);
+    T_OK(catalog_token_create(f.cat, id, "week", f.now + 7 * FX_DAY, tok2, &tid2, &f.err), &f.err);
     T_OK(catalog_token_check(f.cat, tok2, &who, &f.err), &f.err);
     f.now += 7 * FX_DAY;
     T_EQ_INT(catalog_token_check(f.cat, tok2, &who, &f.err), TS_EAUTH);
@@ -406,19 +403,17 @@ static void test_readers(void)
     /* a class list: new, updated, unchanged, bad rows */
     {
         struct cat_reader_row rows[] = {
-            {{"HS-1", "Nguyễn Văn An", "pupil", "6A", 1, 0}, 2},    /* unchanged */
-            {{"HS-2", "Trần Thị Bình", "pupil", "7B", 1, 0}, 3},    /* moved up a class */
-            {{"HS-10", "Đỗ Minh Châu", "pupil", "7B", 1, 0}, 4},    /* new */
-            {{"HS-11", "", "pupil", "7B", 1, 0}, 5},                /* no name */
-            {{"HS-12", "Võ Thị Dung", "goblin", "7B", 1, 0}, 6},    /* bad category */
+            {{"HS-1", "Nguyễn Văn An", "pupil", "6A", 1, 0}, 2}, /* unchanged */
+            {{"HS-2", "Trần Thị Bình", "pupil", "7B", 1, 0}, 3}, /* moved up a class */
+            {{"HS-10", "Đỗ Minh Châu", "pupil", "7B", 1, 0}, 4}, /* new */
+            {{"HS-11", "", "pupil", "7B", 1, 0}, 5},             /* no name */
+            {{"HS-12", "Võ Thị Dung", "goblin", "7B", 1, 0}, 6}, /* bad category */
         };
-        T_OK(catalog_reader_import(f.cat, rows, 5, 1, "t", on_problem, &pr, &sum, &f.err),
-             &f.err);
+        T_OK(catalog_reader_import(f.cat, rows, 5, 1, "t", on_problem, &pr, &sum, &f.err), &f.err);
         T_CHECK(sum.created == 1 && sum.updated == 1 && sum.unchanged == 1 && sum.failed == 2);
         T_EQ_INT(catalog_reader_by_card(f.cat, "HS-10", &r, &f.err), TS_ENOTFOUND); /* dry run */
         pr.n = 0;
-        T_OK(catalog_reader_import(f.cat, rows, 5, 0, "t", on_problem, &pr, &sum, &f.err),
-             &f.err);
+        T_OK(catalog_reader_import(f.cat, rows, 5, 0, "t", on_problem, &pr, &sum, &f.err), &f.err);
         T_CHECK(sum.created == 1 && sum.updated == 1 && sum.unchanged == 1 && sum.failed == 2);
         T_EQ_INT(pr.n, 2);
         T_EQ_INT(pr.lines[0], 5);

@@ -87,7 +87,8 @@ static void test_lendable_copies(void)
     T_CHECK(strstr(f.err.msg, "already borrowed this file (until 2023-11-28)"));
     events = catalog_event_count(f.cat, NULL);
     T_EQ_INT(catalog_dloan_borrow(f.cat, file, f.gv1, "t", &d, &f.err), TS_ECONFLICT);
-    T_CHECK(strstr(f.err.msg, "all 2 copies of this file are lent: one is free again on 2023-11-28"));
+    T_CHECK(
+        strstr(f.err.msg, "all 2 copies of this file are lent: one is free again on 2023-11-28"));
     T_EQ_INT(catalog_event_count(f.cat, NULL) - events, 0);
     T_OK(catalog_dloan_state(f.cat, file, &s, &f.err), &f.err);
     T_CHECK(s.copies == 2 && s.on_loan == 2 && s.next_free == FX_T0 + 14 * FX_DAY);

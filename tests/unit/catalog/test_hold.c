@@ -56,9 +56,9 @@ enum pre {
 struct place_row {
     const char *name;
     enum pre pre;
-    int reader;     /* 0 HS-1, 1 unknown */
-    int record;     /* 1, 2, 3, 4 or 9 (unknown) */
-    char pickup;    /* 'A', 'B', 'Z' (unknown) */
+    int reader;  /* 0 HS-1, 1 unknown */
+    int record;  /* 1, 2, 3, 4 or 9 (unknown) */
+    char pickup; /* 'A', 'B', 'Z' (unknown) */
     int rc;
     const char *msg;
 };
@@ -68,8 +68,7 @@ static const struct place_row places[] = {
     {"copy on the shelf at a library elsewhere", P_NONE, 0, 2, 'B', TS_OK, NULL},
     {"copy on the shelf at the pickup library", P_NONE, 0, 1, 'A', TS_ECONFLICT,
      "a copy is on the shelf at A now: borrow it at the desk"},
-    {"copy on the shelf at the other pickup", P_NONE, 0, 1, 'B', TS_ECONFLICT,
-     "on the shelf at B"},
+    {"copy on the shelf at the other pickup", P_NONE, 0, 1, 'B', TS_ECONFLICT, "on the shelf at B"},
     {"already an active hold", P_DUPLICATE, 0, 1, 'A', TS_ECONFLICT,
      "already has a hold on this title"},
     {"already a copy on loan", P_OWN_COPY, 0, 1, 'A', TS_ECONFLICT,

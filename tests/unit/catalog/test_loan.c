@@ -16,11 +16,11 @@ static const char *dir;
 
 enum setup {
     S_AVAILABLE,
-    S_ON_LOAN_SAME,  /* A-1 on loan to HS-1 */
-    S_ON_LOAN_OTHER, /* A-1 on loan to HS-2 */
-    S_SHELF_SAME,    /* A-1 on the hold shelf at A for HS-1 */
-    S_SHELF_OTHER,   /* A-1 on the hold shelf at A for HS-2 */
-    S_IN_TRANSIT,    /* A-1 returned at B: in transit home, held by B */
+    S_ON_LOAN_SAME,   /* A-1 on loan to HS-1 */
+    S_ON_LOAN_OTHER,  /* A-1 on loan to HS-2 */
+    S_SHELF_SAME,     /* A-1 on the hold shelf at A for HS-1 */
+    S_SHELF_OTHER,    /* A-1 on the hold shelf at A for HS-2 */
+    S_IN_TRANSIT,     /* A-1 returned at B: in transit home, held by B */
     S_TRANSIT_HOLD_B, /* as S_IN_TRANSIT, and HS-1 waits for record 1 at B */
     S_LOAN_HOLD_HERE, /* A-1 on loan to HS-2, HS-1 waits for record 1 at A */
     S_LOAN_HOLD_B,    /* A-1 on loan to HS-2, HS-1 waits for record 1 at B */
@@ -49,8 +49,8 @@ static void setup(struct fx *f, enum setup s)
     case S_SHELF_OTHER:
         T_OK(fx_checkout(f, f->a, "A-1", f->gv1), &f->err);
         T_OK(fx_checkout(f, f->a, "A-2", f->gv1), &f->err);
-        T_OK(catalog_hold_place(f->cat, s == S_SHELF_SAME ? f->hs1 : f->hs2, f->rec1, f->a, "t",
-                                &h, &f->err),
+        T_OK(catalog_hold_place(f->cat, s == S_SHELF_SAME ? f->hs1 : f->hs2, f->rec1, f->a, "t", &h,
+                                &f->err),
              &f->err);
         T_OK(fx_return(f, f->a, "A-1"), &f->err);
         break;
@@ -69,8 +69,8 @@ static void setup(struct fx *f, enum setup s)
         T_OK(fx_checkout(f, f->a, "A-2", f->gv1), &f->err);
         if (s == S_LOAN_HOLD_B)
             T_OK(fx_checkout(f, f->b, "B-1", f->nl1), &f->err);
-        T_OK(catalog_hold_place(f->cat, f->hs1, f->rec1, s == S_LOAN_HOLD_B ? f->b : f->a, "t",
-                                &h, &f->err),
+        T_OK(catalog_hold_place(f->cat, f->hs1, f->rec1, s == S_LOAN_HOLD_B ? f->b : f->a, "t", &h,
+                                &f->err),
              &f->err);
         break;
     case S_LOST: fx_item(f, f->rec1, "LOST-1", "A", "lost"); break;
@@ -111,7 +111,7 @@ struct row {
     const char *name;
     enum setup setup;
     const char *barcode;
-    char desk;       /* 'A', 'B', 'C' */
+    char desk; /* 'A', 'B', 'C' */
     int unknown_reader;
     int rc;
     const char *after; /* status@custodian of the barcode afterwards */
@@ -130,8 +130,8 @@ static const struct row checkouts[] = {
      "already on loan to this reader"},
     {"on loan to another reader", S_ON_LOAN_OTHER, "A-1", 'A', 0, TS_ECONFLICT, "on_loan@A",
      "on loan to another reader (due 2023-11-"},
-    {"hold shelf for another reader", S_SHELF_OTHER, "A-1", 'A', 0, TS_ECONFLICT,
-     "on_hold_shelf@A", "on the hold shelf for another reader"},
+    {"hold shelf for another reader", S_SHELF_OTHER, "A-1", 'A', 0, TS_ECONFLICT, "on_hold_shelf@A",
+     "on the hold shelf for another reader"},
     {"in transit", S_IN_TRANSIT, "A-1", 'B', 0, TS_ECONFLICT, "in_transit@B", "in transit to A"},
     {"lost", S_LOST, "LOST-1", 'A', 0, TS_ECONFLICT, "lost@A", "marked lost"},
     {"withdrawn", S_WITHDRAWN, "A-1", 'A', 0, TS_ECONFLICT, "withdrawn@A", "withdrawn"},
@@ -139,8 +139,7 @@ static const struct row checkouts[] = {
      "belongs to the desk of B, not A"},
     {"reader blocked", S_BLOCKED, "A-1", 'A', 0, TS_ECONFLICT, "available@A",
      "blocked: unpaid fine"},
-    {"reader inactive", S_INACTIVE, "A-1", 'A', 0, TS_ECONFLICT, "available@A",
-     "no longer active"},
+    {"reader inactive", S_INACTIVE, "A-1", 'A', 0, TS_ECONFLICT, "available@A", "no longer active"},
     {"reader over the limit", S_OVER_LIMIT, "A-1", 'A', 0, TS_ECONFLICT, "available@A",
      "has 1 item on loan: the limit for pupils at A is 1"},
     {"unknown barcode", S_AVAILABLE, "NOPE", 'A', 0, TS_ENOTFOUND, "?", "no copy"},
