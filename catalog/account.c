@@ -6,10 +6,12 @@
  * Passwords are hashed with argon2id through libsodium's crypto_pwhash_str,
  * which stores algorithm, parameters and salt in the string. Cost: 3 passes
  * over 64 MiB (libsodium's MODERATE pass count with its INTERACTIVE memory).
- * Measured on the 2-core development box: hash 0.30 s, verify 0.26-0.32 s;
- * MODERATE proper (256 MiB) took 1.3-1.5 s and 64 MiB per concurrent login
- * is what a Raspberry Pi-class box can spare. A successful login whose hash
- * was made with other parameters is rehashed (crypto_pwhash_str_needs_rehash).
+ * Measured on the 2-core development box (one verification, sharing the
+ * cores with other builds): 0.14-0.15 s at load 2.5, 0.26-0.32 s at load 3,
+ * 0.53-0.56 s with an ASan build on both cores. MODERATE proper (256 MiB)
+ * took 1.0-1.5 s, and 64 MiB per concurrent login is what a Raspberry
+ * Pi-class box can spare. A successful login whose hash was made with other
+ * parameters is rehashed (crypto_pwhash_str_needs_rehash).
  *
  * Throttling: failed logins are rows in login_failure under two keys, the
  * account ("a:<login>") and the client ("ip:<address>"). Past the limits in

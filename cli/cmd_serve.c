@@ -9,7 +9,6 @@
  * in flight finish, stops the daemon and closes the databases.
  */
 #include <getopt.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -50,13 +49,6 @@ int cmd_serve(struct cli *c)
     server *srv = NULL;
     sigset_t set;
     int o, sig = 0;
-
-    /* Every search decompresses stored section text (up to 256 KiB a hit): with
-     * glibc's default thresholds those buffers are mmap'd and unmapped per
-     * request and the heap top is trimmed back to the kernel each time. Keep
-     * them in the heap: measurably less kernel time per request. */
-    mallopt(M_MMAP_THRESHOLD, 8 << 20);
-    mallopt(M_TRIM_THRESHOLD, 64 << 20);
 
     /* --config first, wherever it is, so the other flags override it */
     optind = 1;

@@ -2,6 +2,7 @@
  * cli/main.c - `tusach <command>`: option --data and dispatch to cmd_*.c.
  */
 #include <jansson.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,12 @@ int main(int argc, char **argv)
     const char *env = getenv("TUSACH_DATA");
     int i = 1;
 
+    /* Searches decompress stored section text (up to 256 KiB a hit) and imports
+     * build big documents: with glibc's default thresholds such buffers are
+     * mmap'd and unmapped each time and the heap is trimmed back to the kernel
+     * again and again. Keep them in the heap: less kernel time per request. */
+    mallopt(M_MMAP_THRESHOLD, 8 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
     json_object_seed(0);
     if (getenv("TUSACH_DEBUG"))
         ts_log_threshold = TS_LOG_DEBUG;

@@ -214,7 +214,7 @@ static const char *oai_error(const char *query)
     struct xdoc x;
 
     oai(query, &x);
-    snprintf(code, sizeof code, "%s", xp_str(&x, "string(/o:OAI-PMH/o:error[1]/@code)"));
+    snprintf(code, sizeof code, "%.63s", xp_str(&x, "string(/o:OAI-PMH/o:error[1]/@code)"));
     if (!strcmp(code, "badVerb") || !strcmp(code, "badArgument"))
         if (!T_EQ_INT(xp_num(&x, "count(/o:OAI-PMH/o:request/@*)"), 0))
             fprintf(stderr, "  %s: <request> echoes arguments\n", query);
@@ -257,7 +257,7 @@ static void harvest(const char *verb, const char *args, struct harvest *h)
         const char *tok;
 
         oai(path, &x);
-        snprintf(h->error, sizeof h->error, "%s", xp_str(&x, "string(/o:OAI-PMH/o:error/@code)"));
+        snprintf(h->error, sizeof h->error, "%.63s", xp_str(&x, "string(/o:OAI-PMH/o:error/@code)"));
         if (h->error[0]) {
             xdoc_free(&x);
             return;
@@ -291,7 +291,7 @@ static void harvest(const char *verb, const char *args, struct harvest *h)
             xdoc_free(&x);
             return;
         }
-        snprintf(path, sizeof path, "verb=%s&resumptionToken=%s", verb, tok);
+        snprintf(path, sizeof path, "verb=%.32s&resumptionToken=%.3000s", verb, tok);
         xdoc_free(&x);
     }
     T_CHECK(!"too many pages");
@@ -528,7 +528,7 @@ static void test_bad_tokens(void)
     size_t n;
 
     oai("verb=ListIdentifiers&metadataPrefix=oai_dc", &x);
-    snprintf(tok, sizeof tok, "%s", xp_str(&x, "string(//o:resumptionToken)"));
+    snprintf(tok, sizeof tok, "%.1023s", xp_str(&x, "string(//o:resumptionToken)"));
     xdoc_free(&x);
     n = strlen(tok);
     T_REQUIRE(n > 20);

@@ -103,7 +103,7 @@ static void test_serve_and_sigterm(void)
 static void test_usage_and_errors(void)
 {
     const char *empty = t_tmpdir();
-    int fd;
+    int fd = -1;
     pid_t pid;
 
     {
