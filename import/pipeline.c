@@ -276,6 +276,20 @@ static void fill_record_in(const struct job *j, int64_t batch_id, struct cat_rec
     in->batch_id = batch_id;
 }
 
+/* The event log entry of a change made by an import (same transaction). The
+ * detail names only a content hash and the batch: nothing that needs escaping. */
+static int log_event(struct pipe *p, const char *kind, int64_t id, const char *sha256,
+                     struct ts_err *err)
+{
+    char subject[48], detail[160];
+
+    snprintf(subject, sizeof subject, "%s:%lld",
+             strcmp(kind, "holding.add") == 0 ? "file" : "record", (long long)id);
+    snprintf(detail, sizeof detail, "{\"sha256\":\"%.64s\",\"batch\":%lld,\"library\":%lld}",
+             sha256, (long long)p->batch_id, (long long)p->library_id);
+    return catalog_event_add(p->cat, "import", kind, subject, detail, err);
+}
+
 /* Write the catalogue rows of one batch in one transaction. */
 static int write_catalog(struct pipe *p, struct job *batch, struct ts_err *err)
 {
@@ -306,12 +320,15 @@ static int write_catalog(struct pipe *p, struct job *batch, struct ts_err *err)
             f.name = j->name;
             f.encoding = j->doc->encoding;
             if (!(rc = catalog_record_add(p->cat, &in, &j->record_id, err)) &&
-                !(rc = catalog_file_add(p->cat, j->record_id, &f, &file_id, err)))
-                rc = catalog_holding_add(p->cat, file_id, p->library_id, j->source, p->batch_id,
-                                         &added, err);
+                !(rc = catalog_file_add(p->cat, j->record_id, &f, &file_id, err)) &&
+                !(rc = catalog_holding_add(p->cat, file_id, p->library_id, j->source, p->batch_id,
+                                           &added, err)))
+                rc = log_event(p, "record.create", j->record_id, j->sha256, err);
         } else if (j->state == JOB_UNCHANGED) {
             rc = catalog_holding_add(p->cat, j->file_id, p->library_id, j->source, p->batch_id,
                                      &added, err);
+            if (rc == TS_OK && added)
+                rc = log_event(p, "holding.add", j->file_id, j->sha256, err);
         } else if (j->state == JOB_FAILED) {
             rc = catalog_batch_error(p->cat, p->batch_id, j->source, &j->err, err);
         }

@@ -43,6 +43,8 @@ contains "lying bomb refused while reading" "$out" "lying-bomb.zip!/zeros.txt: m
 contains "good member imported" "$out" "imported 1,"
 check "nothing written outside the data folder" test ! -e /tmp/tusach-absolute-evil.html
 check "no ../ escape" test ! -e "$T/fx/evil.html" -a ! -e "$T/evil.html"
+n=$(sqlite3 "$TUSACH_DATA/catalog.db" "select count(*) from event where kind='record.create'")
+check "every record created by an import is in the event log ($n)" test "$n" -eq 5
 
 # reader: accented and unaccented queries, in each format
 out=$("$TUSACH" search "cai dat goi" 2>&1)
