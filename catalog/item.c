@@ -277,8 +277,11 @@ int catalog_item_withdraw(catalog *cat, const char *barcode, const char *actor, 
         rc = ts_fail(err, TS_ECONFLICT, "copy %s is already withdrawn", barcode);
         goto out;
     }
-    if (strcmp(it.status, "on_loan") == 0 || strcmp(it.status, "in_transit") == 0) {
-        rc = ts_fail(err, TS_ECONFLICT, "copy %s is %s: return it first", barcode, it.status);
+    if (strcmp(it.status, "on_loan") == 0 || strcmp(it.status, "in_transit") == 0 ||
+        strcmp(it.status, "on_hold_shelf") == 0) {
+        rc = ts_fail(err, TS_ECONFLICT, "copy %s is %s: %s first", barcode, it.status,
+                     strcmp(it.status, "on_hold_shelf") == 0 ? "cancel or fill its hold"
+                                                             : "return it");
         goto out;
     }
     if (!(st = cat_stmt(cat, sql, err))) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "catalog_int.h"
+#include "circ.h"
 #include "ts_buf.h"
 #include "ts_mem.h"
 #include "ts_text.h"
@@ -596,6 +597,9 @@ int catalog_record_merge(catalog *cat, int64_t keep, int64_t drop, const char *a
         if ((rc = cat_step_done(cat, st, "record tombstone", err)))
             goto out;
     }
+    /* holds on the dropped record follow it (duplicates of one reader resolved) */
+    if ((rc = catalog_hold_move_record(cat, keep, drop, err)))
+        goto out;
     for (size_t i = 0; i < sizeof moves / sizeof moves[0] && rc == TS_OK; i++) {
         sqlite3_stmt *st = cat_stmt(cat, moves[i], err);
         if (!st) {
