@@ -215,7 +215,7 @@ int cmd_search(struct cli *c)
     }
     if (r->did_you_mean)
         printf("Có phải bạn muốn tìm / did you mean: %s\n\n", r->did_you_mean);
-    printf("%zu results for \"%s\"\n\n", r->total, q.text);
+    printf("%zu %s for \"%s\"\n\n", r->total, r->total == 1 ? "result" : "results", q.text);
     for (size_t i = 0; i < r->n_hits; i++) {
         const struct ix_hit *h = &r->hits[i];
         struct cat_record *rec = NULL;
