@@ -17,6 +17,7 @@
 #include "catalog.h"
 #include "import.h"
 #include "server.h"
+#include "fixture.h"
 #include "t.h"
 #include "ts_buf.h"
 #include "ts_mem.h"
@@ -26,63 +27,24 @@ static struct t_srv srv;
 static const char *data_dir;
 static int64_t id_demen, id_tatden, id_note;
 
-/* ------------------------------------------------------------ fixtures */
-
 static void write_text(const char *dir, const char *name, const char *text)
 {
-    char path[1024];
-    struct ts_err err = {0};
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    T_OK(ts_write_file_atomic(path, text, strlen(text), &err), &err);
+    t_fx_write_text(dir, name, text);
 }
 
 static void add_library(const char *code, const char *name, const char *kind)
 {
-    char path[1024];
-    struct ts_err err = {0};
-    catalog *cat = NULL;
-    int64_t id;
-
-    snprintf(path, sizeof path, "%s/%s", data_dir, IMPORT_CATALOG_FILE);
-    T_OK(catalog_open(path, &cat, &err), &err);
-    T_OK(catalog_library_add(cat, code, name, kind, &id, &err), &err);
-    catalog_close(cat);
+    t_fx_library(data_dir, code, name, kind);
 }
 
 static void import_path(const char *path, const char *library, struct import_summary *s)
 {
-    struct import_opts o;
-    struct ts_err err = {0};
-
-    memset(&o, 0, sizeof o);
-    o.data_dir = data_dir;
-    o.library = library;
-    o.n_workers = 1;
-    T_OK(import_run(path, &o, s, &err), &err);
+    t_fx_import(data_dir, path, library, 1, s);
 }
 
 static int64_t find_record(const char *needle)
 {
-    char path[1024];
-    struct ts_err err = {0};
-    catalog *cat = NULL;
-    int64_t *ids = NULL, found = 0;
-    size_t n = 0;
-
-    snprintf(path, sizeof path, "%s/%s", data_dir, IMPORT_CATALOG_FILE);
-    T_OK(catalog_open_readonly(path, &cat, &err), &err);
-    T_OK(catalog_record_ids(cat, &ids, &n, &err), &err);
-    for (size_t i = 0; i < n && !found; i++) {
-        struct cat_record *r = NULL;
-        if (catalog_record_get(cat, ids[i], &r, NULL) == TS_OK && strstr(r->title, needle))
-            found = r->id;
-        cat_record_free(r);
-    }
-    free(ids);
-    catalog_close(cat);
-    if (!found)
-        fprintf(stderr, "  no record titled *%s*\n", needle);
-    return found;
+    return t_fx_find_record(data_dir, needle, NULL);
 }
 
 /* The spreadsheet: one row per (work, library, status); rows 2-4 are more

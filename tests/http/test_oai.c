@@ -25,6 +25,7 @@
 #include "catalog.h"
 #include "import.h"
 #include "server.h"
+#include "fixture.h"
 #include "t.h"
 #include "ts_buf.h"
 #include "ts_util.h"
@@ -46,15 +47,7 @@ static char repo[64]; /* "oai:127.0.0.1:record/" */
 
 static void add_library(const char *code, const char *name, const char *kind)
 {
-    char path[1024];
-    struct ts_err err = {0};
-    catalog *cat = NULL;
-    int64_t id;
-
-    snprintf(path, sizeof path, "%s/%s", data_dir, IMPORT_CATALOG_FILE);
-    T_OK(catalog_open(path, &cat, &err), &err);
-    T_OK(catalog_library_add(cat, code, name, kind, &id, &err), &err);
-    catalog_close(cat);
+    t_fx_library(data_dir, code, name, kind);
 }
 
 static catalog *open_cat(void)
@@ -257,7 +250,8 @@ static void harvest(const char *verb, const char *args, struct harvest *h)
         const char *tok;
 
         oai(path, &x);
-        snprintf(h->error, sizeof h->error, "%.63s", xp_str(&x, "string(/o:OAI-PMH/o:error/@code)"));
+        snprintf(h->error, sizeof h->error, "%.63s",
+                 xp_str(&x, "string(/o:OAI-PMH/o:error/@code)"));
         if (h->error[0]) {
             xdoc_free(&x);
             return;

@@ -28,6 +28,7 @@
 #include "catalog.h"
 #include "import.h"
 #include "server.h"
+#include "fixture.h"
 #include "t.h"
 #include "ts_buf.h"
 #include "ts_mem.h"
@@ -39,14 +40,9 @@ static int64_t id_handbook, id_epub, id_text, id_pdf, id_xss;
 static int64_t file_epub, file_text, file_pdf;
 static const char text_body[] = "Ghi chú\n\nBàn học và bạn học. <b>không phải thẻ</b>\n";
 
-/* ------------------------------------------------------------ fixtures */
-
 static void write_bytes(const char *dir, const char *name, const void *p, size_t n)
 {
-    char path[1024];
-    struct ts_err err = {0};
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    T_OK(ts_write_file_atomic(path, p, n, &err), &err);
+    t_fx_write(dir, name, p, n);
 }
 
 static void write_text(const char *dir, const char *name, const char *text)
@@ -168,57 +164,21 @@ static void make_pdf(const char *dir, const char *name)
 
 static void add_library(const char *code, const char *name, const char *kind)
 {
-    char path[1024];
-    struct ts_err err = {0};
-    catalog *cat = NULL;
-    int64_t id;
-
-    snprintf(path, sizeof path, "%s/%s", data_dir, IMPORT_CATALOG_FILE);
-    T_OK(catalog_open(path, &cat, &err), &err);
-    T_OK(catalog_library_add(cat, code, name, kind, &id, &err), &err);
-    catalog_close(cat);
+    t_fx_library(data_dir, code, name, kind);
 }
 
 static void import_dir(const char *dir, const char *library)
 {
-    struct import_opts o;
     struct import_summary s;
-    struct ts_err err = {0};
 
-    memset(&o, 0, sizeof o);
-    o.data_dir = data_dir;
-    o.library = library;
-    o.n_workers = 2;
-    T_OK(import_run(dir, &o, &s, &err), &err);
-    T_EQ_INT(s.failed, 0);
+    if (t_fx_import(data_dir, dir, library, 2, &s) == TS_OK)
+        T_EQ_INT(s.failed, 0);
 }
 
 /* Record id and first file id of the record whose title contains `needle`. */
 static int64_t find_record(const char *needle, int64_t *file_id)
 {
-    char path[1024];
-    struct ts_err err = {0};
-    catalog *cat = NULL;
-    int64_t *ids = NULL, found = 0;
-    size_t n = 0;
-
-    snprintf(path, sizeof path, "%s/%s", data_dir, IMPORT_CATALOG_FILE);
-    T_OK(catalog_open_readonly(path, &cat, &err), &err);
-    T_OK(catalog_record_ids(cat, &ids, &n, &err), &err);
-    for (size_t i = 0; i < n && !found; i++) {
-        struct cat_record *r = NULL;
-        if (catalog_record_get(cat, ids[i], &r, NULL) == TS_OK && strstr(r->title, needle)) {
-            found = r->id;
-            if (file_id)
-                *file_id = r->file_id;
-        }
-        cat_record_free(r);
-    }
-    free(ids);
-    catalog_close(cat);
-    if (!found)
-        fprintf(stderr, "  no record titled *%s*\n", needle);
-    return found;
+    return t_fx_find_record(data_dir, needle, file_id);
 }
 
 static void test_setup(void)

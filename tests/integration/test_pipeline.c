@@ -11,28 +11,18 @@
 #include "catalog.h"
 #include "import.h"
 #include "indexer.h"
+#include "fixture.h"
 #include "t.h"
 #include "ts_util.h"
 
 static void write_file(const char *dir, const char *name, const char *text)
 {
-    char path[1024];
-    struct ts_err err;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    T_OK(ts_write_file_atomic(path, text, strlen(text), &err), &err);
+    t_fx_write_text(dir, name, text);
 }
 
 static void add_library(const char *data, const char *code)
 {
-    char path[1024];
-    struct ts_err err = {0};
-    catalog *cat = NULL;
-    int64_t id;
-
-    snprintf(path, sizeof path, "%s/%s", data, IMPORT_CATALOG_FILE);
-    T_OK(catalog_open(path, &cat, &err), &err);
-    T_OK(catalog_library_add(cat, code, code, "school", &id, &err), &err);
-    catalog_close(cat);
+    t_fx_library(data, code, code, "school");
 }
 
 static size_t hits(const char *data, const char *query, const char *library)
