@@ -38,6 +38,10 @@ int cmd_hold(struct cli *c);   /* cmd_circ.c */
 
 /* Print "tusach: <msg>" for an error and return CLI_ERR. */
 int cli_fail(const struct ts_err *err);
+struct catalog;
+/* Open DATA/catalog.db (migrating it); TS_ENOTFOUND with "run 'tusach init'
+ * first" when the data folder has no catalogue. */
+int cli_open_catalog(const struct cli *c, struct catalog **cat, struct ts_err *err);
 /* "DATA/catalog.db" and "DATA/index" into buf. */
 void cli_path(const struct cli *c, const char *leaf, char *buf, size_t cap);
 

@@ -42,15 +42,9 @@ static int64_t pinned_clock(void *ctx)
 static int open_cat(struct cli *c, catalog **cat, struct ts_err *err)
 {
     const char *now = getenv("TUSACH_NOW");
-    char path[4096];
     int rc;
 
-    *cat = NULL;
-    cli_path(c, IMPORT_CATALOG_FILE, path, sizeof path);
-    if (access(path, F_OK) != 0)
-        return ts_fail(err, TS_ENOTFOUND, "no catalogue in %s: run 'tusach init' first",
-                       c->data_dir);
-    if ((rc = catalog_open(path, cat, err)))
+    if ((rc = cli_open_catalog(c, cat, err)))
         return rc;
     if (now && *now) {
         if ((rc = ts_parse_i64(now, &pinned_now, err))) {

@@ -29,17 +29,6 @@ int cmd_init(struct cli *c)
     return CLI_OK;
 }
 
-static int open_catalog(struct cli *c, catalog **cat, struct ts_err *err)
-{
-    char path[4096];
-
-    cli_path(c, IMPORT_CATALOG_FILE, path, sizeof path);
-    if (access(path, F_OK) != 0)
-        return ts_fail(err, TS_ENOTFOUND, "no catalogue in %s: run 'tusach init' first",
-                       c->data_dir);
-    return catalog_open(path, cat, err);
-}
-
 int cmd_library(struct cli *c)
 {
     static const struct option opts[] = {{"code", required_argument, NULL, 'c'},
@@ -77,14 +66,15 @@ int cmd_library(struct cli *c)
             fprintf(stderr, "tusach: library add needs --code, --name and --kind\n");
             return CLI_USAGE;
         }
-        if (open_catalog(c, &cat, &err) || catalog_library_add(cat, code, name, kind, &id, &err))
+        if (cli_open_catalog(c, &cat, &err) ||
+            catalog_library_add(cat, code, name, kind, &id, &err))
             rc = cli_fail(&err);
         else
             printf("library %s added (id %lld)\n", code, (long long)id);
     } else if (strcmp(sub, "list") == 0) {
         struct cat_library *libs = NULL;
         size_t n = 0;
-        if (open_catalog(c, &cat, &err) || catalog_library_list(cat, &libs, &n, &err)) {
+        if (cli_open_catalog(c, &cat, &err) || catalog_library_list(cat, &libs, &n, &err)) {
             rc = cli_fail(&err);
         } else {
             for (size_t i = 0; i < n; i++)
@@ -127,7 +117,7 @@ int cmd_batch(struct cli *c)
         fprintf(stderr, "usage: tusach batch BATCH_ID   (prints the batch's error report)\n");
         return CLI_USAGE;
     }
-    if (open_catalog(c, &cat, &err) || catalog_batch_errors(cat, id, &e, &n, &err)) {
+    if (cli_open_catalog(c, &cat, &err) || catalog_batch_errors(cat, id, &e, &n, &err)) {
         rc = cli_fail(&err);
     } else {
         for (size_t i = 0; i < n; i++)

@@ -14,17 +14,6 @@
 #include "import.h"
 #include "ts_util.h"
 
-static int open_cat(struct cli *c, catalog **cat, struct ts_err *err)
-{
-    char path[4096];
-
-    cli_path(c, IMPORT_CATALOG_FILE, path, sizeof path);
-    if (access(path, F_OK) != 0)
-        return ts_fail(err, TS_ENOTFOUND, "no catalogue in %s: run 'tusach init' first",
-                       c->data_dir);
-    return catalog_open(path, cat, err);
-}
-
 /* After a change, write the record's index documents now, so a search sees it. */
 static int reindex_queued(struct cli *c, struct ts_err *err)
 {
@@ -122,7 +111,7 @@ int cmd_record(struct cli *c)
         fputs(usage, stderr);
         return CLI_USAGE;
     }
-    if (open_cat(c, &cat, &err))
+    if (cli_open_catalog(c, &cat, &err))
         return cli_fail(&err);
     if (strcmp(c->argv[1], "show") == 0) {
         if (record_show(cat, a, &err))
@@ -222,7 +211,7 @@ int cmd_item(struct cli *c)
         default: fputs(usage, stderr); return CLI_USAGE;
         }
     }
-    if (open_cat(c, &cat, &err))
+    if (cli_open_catalog(c, &cat, &err))
         return cli_fail(&err);
     if (strcmp(sub, "add") == 0) {
         int64_t rid, id;

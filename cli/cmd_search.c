@@ -48,11 +48,7 @@ static int open_both(struct cli *c, catalog **cat, indexer **ix, struct ts_err *
     char path[4096];
     int rc;
 
-    cli_path(c, IMPORT_CATALOG_FILE, path, sizeof path);
-    if (access(path, F_OK) != 0)
-        return ts_fail(err, TS_ENOTFOUND, "no catalogue in %s: run 'tusach init' first",
-                       c->data_dir);
-    if ((rc = catalog_open(path, cat, err)))
+    if ((rc = cli_open_catalog(c, cat, err)))
         return rc;
     cli_path(c, IMPORT_INDEX_DIR, path, sizeof path);
     return indexer_open_reader(path, ix, err);

@@ -6,8 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "catalog.h"
 #include "cli.h"
+#include "import.h"
 #include "ts_log.h"
 
 static const struct {
@@ -52,6 +55,18 @@ int cli_fail(const struct ts_err *err)
 void cli_path(const struct cli *c, const char *leaf, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%s/%s", c->data_dir, leaf);
+}
+
+int cli_open_catalog(const struct cli *c, catalog **cat, struct ts_err *err)
+{
+    char path[4096];
+
+    *cat = NULL;
+    cli_path(c, IMPORT_CATALOG_FILE, path, sizeof path);
+    if (access(path, F_OK) != 0)
+        return ts_fail(err, TS_ENOTFOUND, "no catalogue in %s: run 'tusach init' first",
+                       c->data_dir);
+    return catalog_open(path, cat, err);
 }
 
 int main(int argc, char **argv)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "ts_buf.h"
 #include "t.h"
 #include "ts_util.h"
 
@@ -80,4 +81,38 @@ int64_t t_fx_find_record(const char *data_dir, const char *needle, int64_t *file
     if (!found)
         fprintf(stderr, "  no record titled *%s*\n", needle);
     return found;
+}
+
+void t_fx_pdf(const char *dir, const char *name, const char *title, const char *text)
+{
+    struct ts_buf b, content;
+    size_t off[7], xref;
+
+    ts_buf_init(&content, 0);
+    ts_buf_addf(&content, "BT /F1 12 Tf 72 720 Td (%s) Tj ET", text);
+    ts_buf_init(&b, 0);
+    ts_buf_add(&b, "%PDF-1.4\n");
+    off[1] = b.len;
+    ts_buf_add(&b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+    off[2] = b.len;
+    ts_buf_add(&b, "2 0 obj\n<< /Type /Pages /Kids [5 0 R] /Count 1 >>\nendobj\n");
+    off[3] = b.len;
+    ts_buf_add(&b, "3 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>\nendobj\n");
+    off[4] = b.len;
+    ts_buf_addf(&b, "4 0 obj\n<< /Title (%s) >>\nendobj\n", title);
+    off[5] = b.len;
+    ts_buf_add(&b, "5 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources "
+                   "<< /Font << /F1 3 0 R >> >> /Contents 6 0 R >>\nendobj\n");
+    off[6] = b.len;
+    ts_buf_addf(&b, "6 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n", content.len,
+                ts_buf_str(&content));
+    xref = b.len;
+    ts_buf_add(&b, "xref\n0 7\n0000000000 65535 f \n");
+    for (int i = 1; i <= 6; i++)
+        ts_buf_addf(&b, "%010zu 00000 n \n", off[i]);
+    ts_buf_addf(&b, "trailer\n<< /Size 7 /Root 1 0 R /Info 4 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+                xref);
+    t_fx_write(dir, name, b.data, b.len);
+    ts_buf_free(&b);
+    ts_buf_free(&content);
 }

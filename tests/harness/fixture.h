@@ -14,6 +14,9 @@
 /* Write dir/name atomically. */
 void t_fx_write(const char *dir, const char *name, const void *p, size_t n);
 void t_fx_write_text(const char *dir, const char *name, const char *text);
+/* A minimal valid one-page PDF with an Info title and one line of text
+ * (ASCII, no parentheses), written to dir/name. */
+void t_fx_pdf(const char *dir, const char *name, const char *title, const char *text);
 /* Add a library to the catalogue of data_dir. */
 void t_fx_library(const char *data_dir, const char *code, const char *name, const char *kind);
 /* import_run(path) into `library` with n_workers; *s filled when s is non-NULL.

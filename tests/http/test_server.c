@@ -132,34 +132,7 @@ static void make_epub(const char *dir)
 /* A one-page PDF whose xref offsets are computed as it is written. */
 static void make_pdf(const char *dir, const char *name)
 {
-    static const char content[] = "BT /F1 12 Tf 72 720 Td (Huong dan su dung may in) Tj ET";
-    struct ts_buf b;
-    size_t off[7], xref;
-
-    ts_buf_init(&b, 0);
-    ts_buf_add(&b, "%PDF-1.4\n");
-    off[1] = b.len;
-    ts_buf_add(&b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
-    off[2] = b.len;
-    ts_buf_add(&b, "2 0 obj\n<< /Type /Pages /Kids [5 0 R] /Count 1 >>\nendobj\n");
-    off[3] = b.len;
-    ts_buf_add(&b, "3 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>\nendobj\n");
-    off[4] = b.len;
-    ts_buf_add(&b, "4 0 obj\n<< /Title (Huong dan may in) >>\nendobj\n");
-    off[5] = b.len;
-    ts_buf_add(&b, "5 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources "
-                   "<< /Font << /F1 3 0 R >> >> /Contents 6 0 R >>\nendobj\n");
-    off[6] = b.len;
-    ts_buf_addf(&b, "6 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n", strlen(content),
-                content);
-    xref = b.len;
-    ts_buf_add(&b, "xref\n0 7\n0000000000 65535 f \n");
-    for (int i = 1; i <= 6; i++)
-        ts_buf_addf(&b, "%010zu 00000 n \n", off[i]);
-    ts_buf_addf(&b, "trailer\n<< /Size 7 /Root 1 0 R /Info 4 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
-                xref);
-    write_bytes(dir, name, b.data, b.len);
-    ts_buf_free(&b);
+    t_fx_pdf(dir, name, "Huong dan may in", "Huong dan su dung may in");
 }
 
 static void add_library(const char *code, const char *name, const char *kind)
