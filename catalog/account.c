@@ -459,7 +459,7 @@ static int throttled(int64_t retry_at, int64_t now, const char *whom, struct ts_
 
     if (minutes < 1)
         minutes = 1;
-    return ts_fail(err, TS_EBUSY, "too many failed logins %s: try again in %lld minute%s", whom,
+    return ts_fail(err, TS_ELIMIT, "too many failed logins %s: try again in %lld minute%s", whom,
                    (long long)minutes, minutes == 1 ? "" : "s");
 }
 

@@ -197,15 +197,20 @@ static const char user_usage[] =
     "       tusach user add CARD --role reader [--password-stdin]   (a reader's PIN)\n"
     "       tusach user passwd LOGIN [--password-stdin]\n"
     "       tusach user role LOGIN ROLE [--library CODE]...\n"
+    "       tusach user token LOGIN [--name NAME] [--days N]   (an API token for scripts)\n"
     "The password is asked on the terminal (no echo) or read from stdin's first line.\n";
 
 int cmd_user(struct cli *c)
 {
-    static const struct option opts[] = {
-        {"role", required_argument, NULL, 'r'},    {"name", required_argument, NULL, 'n'},
-        {"library", required_argument, NULL, 'l'}, {"password-stdin", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},          {0}};
+    static const struct option opts[] = {{"role", required_argument, NULL, 'r'},
+                                         {"name", required_argument, NULL, 'n'},
+                                         {"library", required_argument, NULL, 'l'},
+                                         {"password-stdin", no_argument, NULL, 'p'},
+                                         {"days", required_argument, NULL, 'd'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
     char pw[CAT_PASSWORD_MAX + 2];
+    int64_t days = 0;
     const char *sub, *role = NULL, *name = NULL, *login;
     struct ts_err err = {0};
     struct libs libs = {0};
@@ -230,6 +235,12 @@ int cmd_user(struct cli *c)
             libs.codes[libs.n++] = optarg;
             break;
         case 'p': from_stdin = 1; break;
+        case 'd':
+            if (ts_parse_i64(optarg, &days, NULL) || days < 1 || days > 3660) {
+                fprintf(stderr, "tusach: --days wants 1 to 3660\n");
+                return CLI_USAGE;
+            }
+            break;
         case 'h': fputs(user_usage, stdout); return CLI_OK;
         default: fputs(user_usage, stderr); return CLI_USAGE;
         }
@@ -251,11 +262,12 @@ int cmd_user(struct cli *c)
         fprintf(stderr, "tusach: user add needs --role\n");
         return CLI_USAGE;
     }
-    if (strcmp(sub, "add") != 0 && strcmp(sub, "passwd") != 0 && strcmp(sub, "role") != 0) {
+    if (strcmp(sub, "add") != 0 && strcmp(sub, "passwd") != 0 && strcmp(sub, "role") != 0 &&
+        strcmp(sub, "token") != 0) {
         fputs(user_usage, stderr);
         return CLI_USAGE;
     }
-    if (strcmp(sub, "role") != 0 &&
+    if (strcmp(sub, "role") != 0 && strcmp(sub, "token") != 0 &&
         read_password(from_stdin, strcmp(sub, "add") == 0 || strcmp(sub, "passwd") == 0, pw,
                       sizeof pw, &err))
         return cli_fail(&err);
@@ -280,6 +292,22 @@ int cmd_user(struct cli *c)
                 printf("%s%s", i ? ", " : " at ", libs.codes[i]);
             printf(")\n");
         }
+    } else if (strcmp(sub, "token") == 0) {
+        char token[CAT_API_TOKEN_LEN + 1] = "";
+        struct cat_account a = {0};
+        int64_t id;
+        if (catalog_account_get(cat, login, &a, &err) ||
+            catalog_token_create(cat, a.id, name ? name : "script",
+                                 days ? now_of(cat) + days * 86400 : 0, token, &id, &err)) {
+            rc = cli_fail(&err);
+        } else {
+            /* the only time the token is shown: the catalogue keeps its hash */
+            printf("%s\n", token);
+            fprintf(stderr, "API token %lld for %s: send it as 'Authorization: Bearer <token>'\n",
+                    (long long)id, login);
+        }
+        cat_account_clear(&a);
+        explicit_bzero(token, sizeof token);
     } else if (strcmp(sub, "passwd") == 0) {
         if (catalog_account_set_password(cat, login, pw, ACTOR, &err))
             rc = cli_fail(&err);

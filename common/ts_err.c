@@ -53,7 +53,7 @@ const char *ts_code_name(enum ts_code code)
     static const char *const names[] = {
         "ok",       "invalid",     "unauthenticated", "forbidden", "not_found",
         "conflict", "too_big",     "parse_error",     "busy",      "io_error",
-        "db_error", "index_error", "out_of_memory",   "internal",
+        "db_error", "index_error", "out_of_memory",   "internal",  "too_many_requests",
     };
     if ((unsigned)code < sizeof names / sizeof names[0])
         return names[code];

@@ -28,7 +28,8 @@ enum ts_code {
     TS_EDB,
     TS_EINDEX,
     TS_ENOMEM,
-    TS_EINTERNAL
+    TS_EINTERNAL,
+    TS_ELIMIT /* too many attempts (login throttling)  -> 429 */
 };
 
 struct ts_err {

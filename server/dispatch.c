@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "auth.h"
 #include "dispatch.h"
 #include "errors.h"
 #include "request.h"
@@ -45,6 +46,16 @@ static int input_sane(struct request *req)
     return 1;
 }
 
+/* A page that needs a login sends the browser to the login form, which comes
+ * back here afterwards. */
+static void login_redirect(struct request *req, struct response *res)
+{
+    response_clear(res);
+    res->n_headers = 0;
+    respond_redirect(req, res, 303,
+                     req_printf(req, "/login?next=%s", req_urlencode(req, req->path)));
+}
+
 static void run(struct request *req, struct response *res)
 {
     struct route_match m;
@@ -70,12 +81,18 @@ static void run(struct request *req, struct response *res)
     req->route = m.route;
     memcpy(req->params, m.params, sizeof m.params);
     req->n_params = m.n_params;
-    /* 2. role: there are no sessions yet, so only anonymous routes can be served */
-    if (m.route->role != ROLE_ANON) {
-        respond_status(req, res, 401, "unauthenticated", "log in first");
+    /* 2. who is asking, and does the route let them in */
+    if ((rc = auth_identify(req, res)) || (rc = auth_check_role(req, m.route->role))) {
+        respond_error(req, res, rc);
+        if (rc == TS_EAUTH && !is_api(req) && strcmp(req->method, "GET") == 0)
+            login_redirect(req, res);
         return;
     }
-    /* 3. CSRF: checked here once state-changing routes with session cookies exist */
+    /* 3. a state change must come from our own pages or a token holder */
+    if ((rc = auth_check_csrf(req))) {
+        respond_error(req, res, rc);
+        return;
+    }
     /* 4. JSON body */
     if (m.route->flags & R_JSON) {
         json_error_t jerr;
@@ -98,5 +115,8 @@ void dispatch(struct request *req, struct response *res)
     if (!req->t)
         dispatch_choose_lang(req);
     run(req, res);
+    /* what a signed-in person sees is theirs: no shared cache may keep it */
+    if (req->account && !res_header_get(res, "Cache-Control"))
+        res_header(res, "Cache-Control", "private, no-store");
     response_finish(req, res);
 }

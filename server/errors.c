@@ -22,6 +22,7 @@ int error_status(int code)
     case TS_ETOOBIG: return 413;
     case TS_EPARSE: return 422;
     case TS_EBUSY: return 503;
+    case TS_ELIMIT: return 429;
     default: return 500;
     }
 }
@@ -74,6 +75,10 @@ void respond_status(struct request *req, struct response *res, int status, const
     case 405: heading = req_t(req, "error_405"); break;
     case 413: heading = req_t(req, "error_413"); break;
     case 503: heading = req_t(req, "error_503"); break;
+    case 401: heading = req_t(req, "error_401"); break;
+    case 403: heading = req_t(req, "error_403"); break;
+    case 409: heading = req_t(req, "error_409"); break;
+    case 429: heading = req_t(req, "error_429"); break;
     default: heading = req_t(req, status >= 500 ? "error_500" : "error_other");
     }
     ctx = json_pack("{s:i, s:s, s:s, s:s}", "status", status, "heading", heading, "message",

@@ -280,78 +280,18 @@ static int fail_with(struct oai *o, struct response *res, const char *code, cons
 
 /* ------------------------------------------------------------ arguments */
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* application/x-www-form-urlencoded s[0..n) decoded into the arena; NULL if
- * a %-escape is malformed. *len is the decoded length (it may hold a NUL). */
-static char *form_decode(struct request *req, const char *s, size_t n, size_t *len)
-{
-    char *out = req_alloc(req, n + 1), *o = out;
-
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '+') {
-            *o++ = ' ';
-        } else if (s[i] == '%') {
-            int hi, lo;
-            if (i + 2 >= n)
-                return NULL; /* fewer than two hex digits left */
-            hi = hexval(s[i + 1]);
-            lo = hexval(s[i + 2]);
-            if (hi < 0 || lo < 0)
-                return NULL;
-            *o++ = (char)(hi << 4 | lo);
-            i += 2;
-        } else {
-            *o++ = s[i];
-        }
-    }
-    *o = '\0';
-    *len = (size_t)(o - out);
-    return out;
-}
-
 /* The POST form: false (badArgument set) if it is not a valid form. */
 static bool read_form(struct oai *o)
 {
     struct request *req = o->req;
-    const char *ct = req_header(req, "Content-Type");
-    const char *p = req->body.data ? req->body.data : "", *end = p + req->body.len;
 
-    if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
-        (ct[33] && ct[33] != ';' && ct[33] != ' ')) {
-        oai_error(o, "badArgument", "a POST request must be application/x-www-form-urlencoded");
+    if (req_form_parse(req)) {
+        oai_error(o, "badArgument",
+                  "a POST request must be an application/x-www-form-urlencoded form of UTF-8 text");
         return false;
     }
-    while (p < end) {
-        const char *amp = memchr(p, '&', (size_t)(end - p)), *eq;
-        size_t n = amp ? (size_t)(amp - p) : (size_t)(end - p), klen, vlen;
-        char *key, *value;
-
-        eq = memchr(p, '=', n);
-        if (n) {
-            key = form_decode(req, p, eq ? (size_t)(eq - p) : n, &klen);
-            value = eq ? form_decode(req, eq + 1, n - (size_t)(eq - p) - 1, &vlen)
-                       : req_strdup(req, "");
-            if (!eq)
-                vlen = 0;
-            if (!key || !value || strlen(key) != klen || strlen(value) != vlen ||
-                !utf8_valid(key, klen) || !utf8_valid(value, vlen)) {
-                oai_error(o, "badArgument", "the form is not valid UTF-8 text");
-                return false;
-            }
-            req_kv_add(req, &o->args, &o->n_args, key, value, vlen);
-        }
-        p += n + 1;
-    }
+    o->args = req->form;
+    o->n_args = req->n_form;
     return true;
 }
 

@@ -50,4 +50,12 @@ int h_opds_search(struct request *req, struct response *res);
 /* h_sru.c: SRU 1.2 / 2.0 explain and searchRetrieve */
 int h_sru(struct request *req, struct response *res);
 
+/* h_auth.c: login and logout */
+int h_page_login(struct request *req, struct response *res);
+int h_page_login_post(struct request *req, struct response *res);
+int h_page_logout(struct request *req, struct response *res);
+int h_api_me(struct request *req, struct response *res);
+int h_api_session_create(struct request *req, struct response *res);
+int h_api_session_delete(struct request *req, struct response *res);
+
 #endif

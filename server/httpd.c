@@ -155,6 +155,23 @@ static enum MHD_Result refuse_body(struct MHD_Connection *con, struct request *r
     return send_response(con, req, &res);
 }
 
+/* The peer's address, for login throttling (never logged). */
+static void client_address(struct MHD_Connection *con, struct request *req)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    if (!sa)
+        return;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, req->client,
+                  sizeof req->client);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                  req->client, sizeof req->client);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -168,6 +185,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         const char *cl;
         req = request_new(&srv->ctx, method, url ? url : "/", srv->ctx.cfg.max_body);
         snprintf(req->id, sizeof req->id, "r-%08x", (unsigned)randombytes_random());
+        client_address(con, req);
         *con_cls = req;
         atomic_fetch_add(&srv->in_flight, 1);
         cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "assets.h"
+#include "auth.h"
+#include "circ.h"
 #include "page.h"
 #include "request.h"
 #include "response.h"
@@ -68,6 +70,17 @@ static int render(struct request *req, const char *name, json_t *ctx, struct ts_
     return rc;
 }
 
+/* The signed-in person for the page header: name, where their work is, and
+ * the logout form's CSRF token. */
+static json_t *page_user(struct request *req)
+{
+    const struct cat_account *a = req->account;
+    int reader = auth_rank(req) == ROLE_READER;
+
+    return json_pack("{s:s, s:b, s:b, s:s}", "name", a->name && *a->name ? a->name : a->login,
+                     "reader", reader, "staff", !reader, "csrf", auth_csrf(req));
+}
+
 int respond_page(struct request *req, struct response *res, int status, const char *tmpl,
                  const char *title, json_t *ctx)
 {
@@ -91,6 +104,8 @@ int respond_page(struct request *req, struct response *res, int status, const ch
                        i18n_get(req->srv->strings[other], "lang_name")
                            ? i18n_get(req->srv->strings[other], "lang_name")
                            : i18n_lang_code(other));
+    if (layout && req->account)
+        json_object_set_new(layout, "user", page_user(req));
     if (!layout) {
         rc = ts_fail(&req->err, TS_EINTERNAL, "page %s: layout context", tmpl);
         goto out;

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "catalog.h"
+#include "circ.h"
 #include "request.h"
 #include "server_int.h"
 #include "ts_mem.h"
@@ -121,6 +122,8 @@ void request_free(struct request *req)
         return;
     ts_buf_free(&req->body);
     json_decref(req->json);
+    if (req->account)
+        cat_account_clear(req->account);
     cat_library_list_free(req->libs, req->n_libs);
     for (c = req->arena; c; c = next) {
         next = c->next;

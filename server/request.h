@@ -22,6 +22,8 @@
 struct server_ctx;
 struct arena_chunk;
 struct cat_library;
+struct cat_account;
+struct cat_session;
 
 struct kv {
     const char *key, *value; /* arena copies */
@@ -38,6 +40,17 @@ struct request {
 
     struct kv *args, *headers, *cookies;
     size_t n_args, n_headers, n_cookies;
+    char client[64]; /* peer IP address: login throttling only, never logged */
+
+    /* an application/x-www-form-urlencoded body, parsed by req_form_parse() */
+    struct kv *form;
+    size_t n_form;
+    int form_state; /* 0 not parsed, 1 parsed, -1 not a valid form */
+
+    /* who is asking (auth.c): NULL = anonymous */
+    struct cat_account *account;
+    struct cat_session *session; /* cookie login: its CSRF token; NULL for bearer tokens */
+    const char *session_token;   /* the cookie value, for logout */
 
     const struct route *route;
     struct route_param params[ROUTER_MAX_PARAMS];
@@ -96,6 +109,15 @@ int req_param_id(struct request *req, size_t i, int64_t *id);
 
 /* Unsigned integer argument in [0, max], `def` when absent or empty: TS_EINVAL otherwise. */
 int req_arg_size(struct request *req, const char *name, size_t def, size_t max, size_t *out);
+
+/* Parse the body as application/x-www-form-urlencoded into req->form (once).
+ * 0, or -1 when the Content-Type is another or the form is malformed or not
+ * UTF-8 text (nothing is kept then). */
+int req_form_parse(struct request *req);
+/* A form field (after req_form_parse), NULL when absent. */
+const char *req_form(struct request *req, const char *name);
+/* Form field, else query argument: for handlers that serve both GET and POST. */
+const char *req_input(struct request *req, const char *name);
 
 /* Percent-encode for a query value (RFC 3986 unreserved kept), into the arena. */
 char *req_urlencode(struct request *req, const char *s);

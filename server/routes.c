@@ -42,6 +42,12 @@ const struct route server_routes[] = {
     {"GET",   "/opds/opensearch.xml",          h_opds_opensearch,   ROLE_ANON, 0},
     {"GET",   "/opds/search",                  h_opds_search,       ROLE_ANON, 0},
     {"GET",   "/sru",                          h_sru,               ROLE_ANON, 0},
+    {"GET",   "/login",                        h_page_login,        ROLE_ANON, 0},
+    {"POST",  "/login",                        h_page_login_post,   ROLE_ANON, 0},
+    {"POST",  "/logout",                       h_page_logout,       ROLE_READER, 0},
+    {"GET",   "/api/v1/me",                    h_api_me,            ROLE_READER, 0},
+    {"POST",  "/api/v1/session",               h_api_session_create, ROLE_ANON, R_JSON},
+    {"DELETE","/api/v1/session",               h_api_session_delete, ROLE_READER, 0},
 };
 /* clang-format on */
 

@@ -37,6 +37,10 @@ struct server_ctx {
 /* The calling thread's catalogue / index reader, opened on first use.
  * Borrowed: valid until server_close(). TS_EDB, TS_ENOTFOUND (no index yet). */
 int worker_catalog(struct server_ctx *s, catalog **out, struct ts_err *err);
+/* The calling thread's read-write catalogue connection (synchronous=FULL),
+ * for the requests that change something: sessions and circulation. Reads
+ * stay on worker_catalog() so a page view never waits for a writer. */
+int worker_catalog_rw(struct server_ctx *s, catalog **out, struct ts_err *err);
 int worker_indexer(struct server_ctx *s, indexer **out, struct ts_err *err);
 /* Close every worker's handles; call only after the daemon's threads are gone. */
 void workers_close(struct server_ctx *s);

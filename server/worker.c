@@ -13,6 +13,7 @@
 
 struct worker {
     catalog *cat;
+    catalog *rw; /* opened by the first request that writes (login, circulation) */
     indexer *ix;
     struct worker *next;
 };
@@ -45,6 +46,18 @@ int worker_catalog(struct server_ctx *s, catalog **out, struct ts_err *err)
     return TS_OK;
 }
 
+int worker_catalog_rw(struct server_ctx *s, catalog **out, struct ts_err *err)
+{
+    struct worker *w = this_worker(s);
+    int rc;
+
+    *out = NULL;
+    if (!w->rw && (rc = catalog_open(s->catalog_path, &w->rw, err)))
+        return rc;
+    *out = w->rw;
+    return TS_OK;
+}
+
 int worker_indexer(struct server_ctx *s, indexer **out, struct ts_err *err)
 {
     struct worker *w = this_worker(s);
@@ -66,6 +79,7 @@ void workers_close(struct server_ctx *s)
     for (w = s->workers; w; w = next) {
         next = w->next;
         catalog_close(w->cat);
+        catalog_close(w->rw);
         indexer_close(w->ix);
         free(w);
     }
