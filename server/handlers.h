@@ -58,4 +58,10 @@ int h_api_me(struct request *req, struct response *res);
 int h_api_session_create(struct request *req, struct response *res);
 int h_api_session_delete(struct request *req, struct response *res);
 
+/* h_desk.c, h_circ_api.c: the circulation desk */
+/* end of circulation desk */
+
+/* h_account.c: reader self-service, holds, digital loans */
+/* end of reader self-service */
+
 #endif

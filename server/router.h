@@ -17,6 +17,10 @@ struct response;
 
 typedef int (*route_handler)(struct request *req, struct response *res);
 
+/* The least an account needs to call a route (auth.c): ROLE_READER = any
+ * signed-in account, ROLE_LIBRARIAN = staff (librarian, district, admin),
+ * ROLE_DISTRICT = district coordinators and admins. What the account may
+ * touch within the route is checked by the auth_* scope functions. */
 enum route_role { ROLE_ANON = 0, ROLE_READER, ROLE_LIBRARIAN, ROLE_DISTRICT, ROLE_ADMIN };
 
 /* Route flags. */

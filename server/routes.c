@@ -48,6 +48,10 @@ const struct route server_routes[] = {
     {"GET",   "/api/v1/me",                    h_api_me,            ROLE_READER, 0},
     {"POST",  "/api/v1/session",               h_api_session_create, ROLE_ANON, R_JSON},
     {"DELETE","/api/v1/session",               h_api_session_delete, ROLE_READER, 0},
+    /* circulation desk (h_desk.c, h_circ_api.c) */
+    /* end of circulation desk */
+    /* reader self-service, holds, digital loans (h_account.c) */
+    /* end of reader self-service */
 };
 /* clang-format on */
 
