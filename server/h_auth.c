@@ -119,9 +119,12 @@ static json_t *account_json(struct request *req)
 
 int h_api_me(struct request *req, struct response *res)
 {
-    return respond_json(res, 200,
-                        json_pack("{s:o, s:s?}", "account", account_json(req), "csrf",
-                                  req->session ? req->session->csrf : NULL));
+    json_t *v = json_pack("{s:o}", "account", account_json(req));
+
+    /* only a cookie session has a CSRF token; a bearer token needs none */
+    if (v && req->session)
+        json_object_set_new(v, "csrf", json_string(req->session->csrf));
+    return respond_json(res, 200, v);
 }
 
 int h_api_session_create(struct request *req, struct response *res)

@@ -31,6 +31,7 @@
 
 #include "dispatch.h"
 #include "errors.h"
+#include "housekeeping.h"
 #include "request.h"
 #include "response.h"
 #include "sanitize.h"
@@ -47,6 +48,7 @@ struct server {
     struct MHD_Daemon *daemon;
     atomic_int in_flight;
     unsigned port;
+    struct housekeeping *hk;
 };
 
 static atomic_uint_fast64_t generations;
@@ -380,6 +382,7 @@ int server_open(const struct server_config *cfg, server **out, struct ts_err *er
     srv->port = info ? info->port : cfg->port;
     ts_log(TS_LOG_INFO, "srv", "listening on %s port %u, %u threads, data %s", cfg->listen,
            srv->port, threads, cfg->data_dir);
+    srv->hk = housekeeping_start(s);
     *out = srv;
     return TS_OK;
 fail:
@@ -410,6 +413,7 @@ void server_close(server *srv)
         ts_log(TS_LOG_WARN, "srv", "stopping with %d requests still running",
                atomic_load(&srv->in_flight));
     MHD_stop_daemon(srv->daemon);
+    housekeeping_stop(srv->hk);
     if (lsock != MHD_INVALID_SOCKET)
         close(lsock);
     ctx_free(&srv->ctx);
