@@ -5,7 +5,8 @@
  * sessions go, and records whose availability changed at a desk are
  * re-indexed (the "available at my library" filter reads the index).
  *
- * One thread wakes every HK_TICK seconds; the catalogue chores run every
+ * One thread wakes every HK_TICK_MS (TUSACH_HK_TICK_MS overrides it, so tests
+ * need not wait minutes); the catalogue chores run every
  * HK_CHORES ticks, the index drain on every tick where the queue is not empty
  * (a checkout queues its record). Failures are logged and retried at the next
  * tick: a CLI import holding the index lock only delays the drain.
@@ -20,8 +21,9 @@
 #include "import.h"
 #include "ts_log.h"
 #include "ts_mem.h"
+#include "ts_util.h"
 
-#define HK_TICK 5
+#define HK_TICK_MS 5000
 #define HK_CHORES 12 /* a minute */
 
 struct housekeeping {
@@ -30,6 +32,7 @@ struct housekeeping {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     int stop, running;
+    long tick_ms;
 };
 
 static void chores(struct server_ctx *s, catalog *cat)
@@ -86,7 +89,12 @@ static void *run(void *arg)
     while (!hk->stop) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += HK_TICK;
+        until.tv_sec += hk->tick_ms / 1000;
+        until.tv_nsec += (hk->tick_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
         while (!hk->stop && pthread_cond_timedwait(&hk->wake, &hk->lock, &until) != ETIMEDOUT)
             ;
         if (hk->stop)
@@ -106,7 +114,12 @@ struct housekeeping *housekeeping_start(struct server_ctx *s)
 {
     struct housekeeping *hk = ts_xcalloc(1, sizeof *hk);
 
+    const char *env = getenv("TUSACH_HK_TICK_MS");
+    int64_t ms;
+
     hk->ctx = s;
+    hk->tick_ms =
+        env && !ts_parse_i64(env, &ms, NULL) && ms >= 10 && ms <= 3600000 ? (long)ms : HK_TICK_MS;
     pthread_mutex_init(&hk->lock, NULL);
     pthread_cond_init(&hk->wake, NULL);
     if (pthread_create(&hk->thread, NULL, run, hk) == 0)
