@@ -115,7 +115,11 @@ static int account_libraries(catalog *cat, struct cat_account *a, struct ts_err 
     return src == SQLITE_DONE ? TS_OK : cat_dberr(cat, src, "account libraries", err);
 }
 
-#define ACCOUNT_SQL "SELECT id, login, name, role, reader_id, active, pwhash FROM account"
+/* a reader's login has no name of its own: the reader record's is shown */
+#define ACCOUNT_SQL                                                                                \
+    "SELECT id, login, COALESCE(name, (SELECT r.name FROM reader r WHERE r.id = "                  \
+    "account.reader_id)),"                                                                         \
+    " role, reader_id, active, pwhash FROM account"
 
 /* Fill *out; *hash (may be NULL) receives a copy of the stored hash. */
 static int account_read(catalog *cat, sqlite3_stmt *st, const char *what, struct cat_account *out,

@@ -630,3 +630,21 @@ void cat_oai_entries_free(struct cat_oai_entry *v, size_t n)
         cat_oai_entry_clear(&v[i]);
     free(v);
 }
+
+int catalog_browse_item_due(catalog *cat, int64_t item_id, int64_t *due_at, struct ts_err *err)
+{
+    /* the partial unique index loan_one_open_per_item answers this alone */
+    static const char sql[] = "SELECT due_at FROM loan WHERE item_id = ?1 AND returned_at IS NULL";
+    sqlite3_stmt *st = cat_stmt(cat, sql, err);
+    int src;
+
+    *due_at = 0;
+    if (!st)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(st, 1, item_id);
+    if ((src = sqlite3_step(st)) == SQLITE_ROW)
+        *due_at = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? TS_OK
+                                                   : cat_dberr(cat, src, "due date of a copy", err);
+}

@@ -152,4 +152,10 @@ int catalog_oai_earliest(catalog *cat, int64_t *t, int *found, struct ts_err *er
 void cat_oai_entry_clear(struct cat_oai_entry *e);            /* NULL ok */
 void cat_oai_entries_free(struct cat_oai_entry *v, size_t n); /* NULL ok */
 
+/* ---- availability: due dates (server/holdings.c) ---- */
+
+/* Due date (Unix time) of the open loan of copy `item_id`; *due_at 0 when
+ * the copy is not on loan. Names no reader: record pages and search show it. */
+int catalog_browse_item_due(catalog *cat, int64_t item_id, int64_t *due_at, struct ts_err *err);
+
 #endif

@@ -423,6 +423,11 @@ int catalog_dloan_return(catalog *cat, int64_t file_id, int64_t reader_id, const
  * TS_OK, TS_EAUTH (lendable: log in and borrow), TS_EPERM (lendable and not
  * borrowed by this reader, or on-site only), TS_ENOTFOUND. Read-only. */
 int catalog_dloan_access(catalog *cat, int64_t file_id, int64_t reader_id, struct ts_err *err);
+/* The digital loans reader `reader_id` holds now (not returned, not past
+ * their end), soonest end first: what the reader's own page lists. *out is
+ * an array to free() (NULL when empty). Read-only. */
+int catalog_dloan_list_reader(catalog *cat, int64_t reader_id, struct cat_dloan **out, size_t *n,
+                              struct ts_err *err);
 /* Housekeeping: close digital loans past their end (returned_at = due_at,
  * reader link cleared unless history). No events: nothing was done by anyone. */
 int catalog_dloan_close_expired(catalog *cat, int64_t *n, struct ts_err *err);

@@ -13,10 +13,12 @@
  * are checked inside BEGIN IMMEDIATE, so N copies are never lent N+1 times.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "circ_int.h"
 #include "ts_buf.h"
+#include "ts_mem.h"
 
 static int file_access(catalog *cat, int64_t file_id, struct cat_dloan_state *s, int *loan_days,
                        struct ts_err *err)
@@ -235,6 +237,41 @@ int catalog_dloan_access(catalog *cat, int64_t file_id, int64_t reader_id, struc
                            CIRC_ARGS(CA_I(file_id), CA_I(reader_id), CA_I(cat_now(cat))))))
         return rc;
     return found ? TS_OK : ts_fail(err, TS_EPERM, "borrow this file to read it");
+}
+
+int catalog_dloan_list_reader(catalog *cat, int64_t reader_id, struct cat_dloan **out, size_t *n,
+                              struct ts_err *err)
+{
+    static const char sql[] = "SELECT id, file_id, loaned_at, due_at FROM dloan"
+                              " WHERE reader_id = ?1 AND returned_at IS NULL AND due_at > ?2"
+                              " ORDER BY due_at, id";
+    struct cat_dloan *v = NULL;
+    sqlite3_stmt *st;
+    size_t cnt = 0;
+    int src;
+
+    *out = NULL;
+    *n = 0;
+    if (!(st = circ_stmt(cat, sql, err, CIRC_ARGS(CA_I(reader_id), CA_I(cat_now(cat))))))
+        return circ_code(err);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct cat_dloan *x;
+        v = ts_xrealloc(v, (cnt + 1) * sizeof *v);
+        x = &v[cnt++];
+        x->id = sqlite3_column_int64(st, 0);
+        x->file_id = sqlite3_column_int64(st, 1);
+        x->reader_id = reader_id;
+        x->loaned_at = sqlite3_column_int64(st, 2);
+        x->due_at = sqlite3_column_int64(st, 3);
+    }
+    sqlite3_reset(st);
+    if (src != SQLITE_DONE) {
+        free(v);
+        return cat_dberr(cat, src, "list digital loans", err);
+    }
+    *out = v;
+    *n = cnt;
+    return TS_OK;
 }
 
 int catalog_dloan_close_expired(catalog *cat, int64_t *n, struct ts_err *err)

@@ -35,6 +35,7 @@ int cmd_user(struct cli *c);   /* cmd_circ.c */
 int cmd_reader(struct cli *c); /* cmd_circ.c */
 int cmd_desk(struct cli *c);   /* cmd_circ.c */
 int cmd_hold(struct cli *c);   /* cmd_circ.c */
+int cmd_file(struct cli *c);   /* cmd_file.c */
 
 /* Print "tusach: <msg>" for an error and return CLI_ERR. */
 int cli_fail(const struct ts_err *err);

@@ -35,6 +35,7 @@ static const struct {
     {"reader", cmd_reader, "add | import | show | deactivate readers (library cards)"},
     {"desk", cmd_desk, "checkout | return | renew | overdue | policy at a library's desk"},
     {"hold", cmd_hold, "place | cancel | list | expire holds"},
+    {"file", cmd_file, "access open|lendable|onsite | show: how a digital file may be read"},
 };
 
 static void usage(FILE *f)

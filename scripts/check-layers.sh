@@ -13,7 +13,7 @@ for f in $(git ls-files '*.c' '*.h' | grep -v '^indexer/'); do
   grep -qE '#include "xapian_shim.h"|\bxs_[a-z_]+\(' "$f" && bad "$f uses the Xapian shim outside indexer/"
 done
 for f in $(git ls-files '*.c' '*.h' '*.cc' | grep -v '^server/httpd.c$' | grep -v '^tests/harness/'); do
-  grep -q 'microhttpd.h' "$f" && bad "$f includes microhttpd.h"
+  grep -qE '#[[:space:]]*include[[:space:]]*[<"]microhttpd\.h' "$f" && bad "$f includes microhttpd.h"
 done
 for f in $(git ls-files 'common/*.[ch]'); do
   grep -qE '#include "(catalog|indexer|import|extract|store)' "$f" && bad "$f: common/ includes a higher module"

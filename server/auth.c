@@ -183,6 +183,10 @@ int auth_reader(struct request *req, int64_t reader_id, int64_t home_library_id,
 
 const char *auth_actor(const struct request *req)
 {
+    /* a reader's login is their card number, and events name no reader
+     * (catalog/circ.h): their own actions are recorded as self-service */
+    if (auth_rank(req) == ROLE_READER)
+        return "self-service";
     return req->account ? req->account->login : "anonymous";
 }
 

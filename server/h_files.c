@@ -8,6 +8,13 @@
  * /files/{id} shows PDFs inline (the browser's viewer is the reader view for
  * PDF); everything else, and every /api/v1/files/{id}, is an attachment, so
  * an imported HTML file can never run as a page of this site.
+ *
+ * Digital lending (account_file_gate, also used by the reader view in
+ * h_read.c): an open file is public and cacheable; a lendable file is sent
+ * only to the reader holding a running loan of it and an on-site file to
+ * nobody here, both with "Cache-Control: private, no-store" so no shared
+ * cache keeps a copy past the end of the loan. A page that needs a login
+ * sends the browser to it; the API answers 401.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -18,8 +25,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "browse.h"
 #include "errors.h"
+#include "h_account.h"
 #include "handlers.h"
 #include "request.h"
 #include "response.h"
@@ -99,6 +108,32 @@ static const char *disposition(struct request *req, const char *kind, const char
     return v;
 }
 
+int account_file_gate(struct request *req, struct response *res, const struct cat_file_info *f)
+{
+    catalog *cat;
+    int64_t reader_id = 0;
+    int rc;
+
+    if (!f->access || strcmp(f->access, "open") == 0)
+        return TS_OK;
+    res_header(res, "Cache-Control", "private, no-store");
+    if (auth_rank(req) == ROLE_READER) {
+        struct cat_reader me; /* also names the reader in a refusal page's header */
+        if (account_reader(req, &me) == TS_OK)
+            cat_reader_clear(&me);
+        ts_err_clear(&req->err);
+        reader_id = req->account->reader_id;
+    }
+    if ((rc = view_catalog(req, &cat)))
+        return rc;
+    rc = catalog_dloan_access(cat, f->id, reader_id, &req->err);
+    if (rc == TS_EAUTH && req->account) /* staff: signed in, but lending is for readers */
+        return ts_fail(&req->err, TS_EPERM, "%s", req_t(req, "account_refused_dloan_staff"));
+    if (rc == TS_EAUTH || rc == TS_EPERM)
+        return ts_fail(&req->err, rc, "%s", account_refusal(req));
+    return rc;
+}
+
 static int send_file(struct request *req, struct response *res, int inline_pdf)
 {
     struct cat_file_info f;
@@ -114,6 +149,10 @@ static int send_file(struct request *req, struct response *res, int inline_pdf)
     if ((rc = req_param_id(req, 0, &id)) || (rc = view_catalog(req, &cat)) ||
         (rc = catalog_browse_file(cat, id, &f, &req->err)))
         return rc;
+    if ((rc = account_file_gate(req, res, &f))) {
+        cat_file_info_clear(&f);
+        return rc;
+    }
     rc = catalog_store_path(req->srv->cfg.data_dir, f.sha256, path, sizeof path, &req->err);
     if (rc == TS_OK && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
         rc = ts_fail(&req->err, TS_EIO, "file %lld: stored copy missing: %s", (long long)id, path);
@@ -131,7 +170,8 @@ static int send_file(struct request *req, struct response *res, int inline_pdf)
     is_pdf = strcmp(f.media_type, "application/pdf") == 0;
     res->etag = etag;
     res_header(res, "Accept-Ranges", "bytes");
-    res_header(res, "Cache-Control", "public, max-age=86400");
+    if (!res_header_get(res, "Cache-Control")) /* the gate marks lent files private */
+        res_header(res, "Cache-Control", "public, max-age=86400");
     if (inline_pdf && is_pdf) {
         res_header(res, "Content-Disposition", disposition(req, "inline", f.name));
         /* the browser's PDF viewer does not run under a sandbox CSP */
@@ -165,7 +205,8 @@ static int send_file(struct request *req, struct response *res, int inline_pdf)
 
 int h_files_view(struct request *req, struct response *res)
 {
-    return send_file(req, res, 1);
+    int rc = send_file(req, res, 1);
+    return rc == TS_EAUTH ? account_login_redirect(req, res) : rc;
 }
 
 int h_api_file(struct request *req, struct response *res)

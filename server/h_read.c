@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "browse.h"
+#include "h_account.h"
 #include "handlers.h"
 #include "page.h"
 #include "pkgread.h"
@@ -161,6 +162,10 @@ int h_page_read(struct request *req, struct response *res)
 
     if ((rc = target_load(req, &t)))
         return rc;
+    if ((rc = account_file_gate(req, res, &t.file))) { /* lent files: the borrower only */
+        target_free(&t);
+        return rc == TS_EAUTH ? account_login_redirect(req, res) : rc;
+    }
     format = t.file.format;
     ctx = json_pack("{s:s, s:s, s:s, s:s}", "title", t.rec->title, "record_url",
                     req_printf(req, "/records/%lld", (long long)t.rec->id), "download_url",
@@ -227,6 +232,10 @@ int h_page_asset(struct request *req, struct response *res)
         return ts_fail(&req->err, TS_ENOTFOUND, "path: not an image");
     if ((rc = target_load(req, &t)))
         return rc;
+    if ((rc = account_file_gate(req, res, &t.file))) {
+        target_free(&t);
+        return rc;
+    }
     if (!view_is_package(t.file.format)) {
         target_free(&t);
         return ts_fail(&req->err, TS_ENOTFOUND, "the file is not a package");
@@ -237,6 +246,7 @@ int h_page_asset(struct request *req, struct response *res)
         return rc;
     respond_body(res, 200, mime, bytes, len);
     res->flags |= RES_ETAG | RES_NO_COMPRESS;
-    res_header(res, "Cache-Control", "public, max-age=86400");
+    if (!res_header_get(res, "Cache-Control")) /* the gate marks lent files private */
+        res_header(res, "Cache-Control", "public, max-age=86400");
     return TS_OK;
 }

@@ -9,13 +9,21 @@
  * files (holdings.c groups them). /api/v1/records/{id}/items lists every
  * physical copy ("kind": "physical") and then every digital holding
  * ("kind": "digital") in one paged list.
+ *
+ * The record page also carries the reader's circulation parts (a hold with
+ * a pickup library, borrowing a lendable digital file), built in
+ * h_record_circ.c; the page is rendered here for them too, with a message
+ * after a form (record_page_respond).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "auth.h"
 #include "browse.h"
+#include "h_account.h"
+#include "h_account_int.h"
 #include "handlers.h"
 #include "holdings.h"
 #include "page.h"
@@ -42,20 +50,29 @@ static void record_view_free(struct record_view *v)
     cat_holdings_free(v->holdings, v->n_holdings);
 }
 
-static int record_view_load(struct request *req, struct record_view *v)
+static int record_view_load_id(struct request *req, int64_t id, struct record_view *v)
 {
     catalog *cat;
-    int64_t id;
     int rc;
 
     memset(v, 0, sizeof *v);
-    if ((rc = req_param_id(req, 0, &id)) || (rc = view_catalog(req, &cat)) ||
-        (rc = catalog_record_get(cat, id, &v->rec, &req->err)) ||
+    if ((rc = view_catalog(req, &cat)) || (rc = catalog_record_get(cat, id, &v->rec, &req->err)) ||
         (rc = catalog_browse_files(cat, id, &v->files, &v->n_files, &req->err)) ||
         (rc = catalog_browse_holdings(cat, id, &v->holdings, &v->n_holdings, &req->err)) ||
         (rc = catalog_browse_record_times(cat, id, &v->created, &v->updated, &req->err)))
         record_view_free(v);
     return rc;
+}
+
+static int record_view_load(struct request *req, struct record_view *v)
+{
+    int64_t id;
+    int rc;
+
+    memset(v, 0, sizeof *v);
+    if ((rc = req_param_id(req, 0, &id)))
+        return rc;
+    return record_view_load_id(req, id, v);
 }
 
 static const char *file_api_url(struct request *req, int64_t file_id)
@@ -92,11 +109,12 @@ int h_api_record_get(struct request *req, struct response *res)
     files = json_array();
     for (size_t i = 0; i < v.n_files; i++) {
         const struct cat_file_info *f = &v.files[i];
-        json_array_append_new(files, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s?, s:s}", "id",
-                                               (json_int_t)f->id, "name", f->name, "format",
+        json_array_append_new(files, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s?, s:s, s:s}",
+                                               "id", (json_int_t)f->id, "name", f->name, "format",
                                                f->format, "media_type", f->media_type, "size",
                                                (json_int_t)f->size, "sha256", f->sha256, "encoding",
-                                               f->encoding, "url", file_api_url(req, f->id)));
+                                               f->encoding, "url", file_api_url(req, f->id),
+                                               "access", f->access ? f->access : "open"));
     }
     holdings_build(req, r, v.holdings, v.n_holdings, NULL, &hs);
     libs = json_array();
@@ -283,7 +301,20 @@ static json_t *links_page(const struct cat_record *r)
     return a;
 }
 
-int h_page_record(struct request *req, struct response *res)
+/* ?done= words after a hold or digital-loan form */
+static const char *done_key(struct request *req)
+{
+    static const char *const words[] = {"hold_placed", "dloan_borrowed", "dloan_returned", NULL};
+    const char *w = req_arg(req, "done");
+
+    for (size_t i = 0; w && words[i]; i++)
+        if (strcmp(w, words[i]) == 0)
+            return req_printf(req, "account_done_%s", w);
+    return NULL;
+}
+
+int record_page_respond(struct request *req, struct response *res, int64_t record_id, int status,
+                        const char *ok_key, const char *error)
 {
     struct record_view v;
     struct holdings hs;
@@ -292,7 +323,7 @@ int h_page_record(struct request *req, struct response *res)
     const char *title;
     int rc;
 
-    if ((rc = record_view_load(req, &v)))
+    if ((rc = record_view_load_id(req, record_id, &v)))
         return rc;
     r = v.rec;
     fields = json_array();
@@ -319,10 +350,12 @@ int h_page_record(struct request *req, struct response *res)
         else if (view_readable(f->format))
             read =
                 req_printf(req, "/records/%lld/read?file=%lld", (long long)r->id, (long long)f->id);
-        json_array_append_new(files,
-                              json_pack("{s:s, s:s, s:s, s:s?, s:s}", "name", f->name, "format",
-                                        f->format, "size", view_size(req, f->size), "read_url",
-                                        read, "download_url", file_api_url(req, f->id)));
+        json_t *entry = json_pack("{s:s, s:s, s:s, s:s?, s:s}", "name", f->name, "format",
+                                  f->format, "size", view_size(req, f->size), "read_url", read,
+                                  "download_url", file_api_url(req, f->id));
+        if (entry)
+            record_file_lending(req, f, entry);
+        json_array_append_new(files, entry);
     }
     holdings_build(req, r, v.holdings, v.n_holdings, my_library(req), &hs);
     holdings = holdings_page(req, &hs, 1);
@@ -332,6 +365,29 @@ int h_page_record(struct request *req, struct response *res)
                     "fields", fields, "has_files", json_array_size(files) > 0, "files", files,
                     "has_holdings", json_array_size(holdings) > 0, "holdings", holdings, "api_url",
                     req_printf(req, "/api/v1/records/%lld", (long long)r->id));
+    if (ctx) {
+        /* a reader's own name for the header, and their hold form */
+        struct cat_reader me;
+        int is_reader = auth_rank(req) == ROLE_READER && account_reader(req, &me) == TS_OK;
+        ts_err_clear(&req->err);
+        json_object_set_new(ctx, "hold", record_hold_ctx(req, r, is_reader ? &me : NULL));
+        if (is_reader)
+            cat_reader_clear(&me);
+        json_object_set_new(ctx, "csrf", json_string(auth_csrf(req)));
+        json_object_set_new(ctx, "flash_ok",
+                            ok_key ? json_string(req_t(req, ok_key)) : json_null());
+        json_object_set_new(ctx, "flash_error", error ? json_string(error) : json_null());
+    }
     record_view_free(&v);
-    return respond_page(req, res, 200, "record.html", title, ctx);
+    return respond_page(req, res, status, "record.html", title, ctx);
+}
+
+int h_page_record(struct request *req, struct response *res)
+{
+    int64_t id;
+    int rc;
+
+    if ((rc = req_param_id(req, 0, &id)))
+        return rc;
+    return record_page_respond(req, res, id, 200, done_key(req), NULL);
 }

@@ -59,9 +59,34 @@ int h_api_session_create(struct request *req, struct response *res);
 int h_api_session_delete(struct request *req, struct response *res);
 
 /* h_desk.c, h_circ_api.c: the circulation desk */
+int h_page_desk(struct request *req, struct response *res);
+int h_page_desk_reader(struct request *req, struct response *res);
+int h_page_desk_checkout(struct request *req, struct response *res);
+int h_page_desk_return(struct request *req, struct response *res);
+int h_page_desk_renew(struct request *req, struct response *res);
+int h_api_loan_checkout(struct request *req, struct response *res);
+int h_api_loan_return(struct request *req, struct response *res);
+int h_api_loan_renew(struct request *req, struct response *res);
+int h_api_library_overdue(struct request *req, struct response *res);
+int h_api_library_holds(struct request *req, struct response *res);
+int h_api_reader_get(struct request *req, struct response *res);
+int h_api_reader_lookup(struct request *req, struct response *res);
 /* end of circulation desk */
 
 /* h_account.c: reader self-service, holds, digital loans */
+int h_page_account(struct request *req, struct response *res);             /* h_account_page.c */
+int h_page_account_renew(struct request *req, struct response *res);       /* h_account_page.c */
+int h_page_account_hold_cancel(struct request *req, struct response *res); /* h_account_page.c */
+int h_page_account_history(struct request *req, struct response *res);     /* h_account_page.c */
+int h_page_record_hold(struct request *req, struct response *res);         /* h_record_circ.c */
+int h_page_file_borrow(struct request *req, struct response *res);         /* h_record_circ.c */
+int h_page_file_return(struct request *req, struct response *res);         /* h_record_circ.c */
+int h_api_account(struct request *req, struct response *res);              /* h_account_api.c */
+int h_api_account_renew(struct request *req, struct response *res);        /* h_account_api.c */
+int h_api_hold_place(struct request *req, struct response *res);           /* h_account_api.c */
+int h_api_hold_cancel(struct request *req, struct response *res);          /* h_account_api.c */
+int h_api_file_borrow(struct request *req, struct response *res);          /* h_account_api.c */
+int h_api_file_return(struct request *req, struct response *res);          /* h_account_api.c */
 /* end of reader self-service */
 
 #endif

@@ -53,15 +53,12 @@ int holdings_load(struct request *req, catalog *cat, const struct cat_record *re
 const char *holdings_status(const struct lib_holding *l);
 
 /*
- * Due date of a copy on loan (ISO 8601 date), or NULL.
- * SEAM: loans do not exist yet (circulation is a later issue), so this is
- * always NULL and pages say "on loan" without a date. When the loan table
- * lands, look the copy's open loan up here (and fill lib_holding's earliest
- * due date in holdings_next_due); the JSON field ("due", "next_due") and the
- * templates ({{#due}}) already carry it.
+ * Due date of a copy on loan (ISO 8601 date, the server's local calendar
+ * day, arena string), or NULL when it is not on loan or the look-up failed
+ * (logged). One indexed catalogue read per copy on loan; no reader identity.
  */
 const char *holdings_item_due(struct request *req, const struct cat_item *it);
-/* Earliest due date among a library's copies on loan, or NULL (see above). */
+/* Earliest due date among a library's copies on loan, or NULL. */
 const char *holdings_next_due(struct request *req, const struct lib_holding *l);
 
 /* API: [{"code","name","kind","status","copies","available","on_loan",

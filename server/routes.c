@@ -49,8 +49,33 @@ const struct route server_routes[] = {
     {"POST",  "/api/v1/session",               h_api_session_create, ROLE_ANON, R_JSON},
     {"DELETE","/api/v1/session",               h_api_session_delete, ROLE_READER, 0},
     /* circulation desk (h_desk.c, h_circ_api.c) */
+    {"GET",   "/desk",                         h_page_desk,         ROLE_LIBRARIAN, 0},
+    {"POST",  "/desk/reader",                  h_page_desk_reader,  ROLE_LIBRARIAN, 0},
+    {"POST",  "/desk/checkout",                h_page_desk_checkout, ROLE_LIBRARIAN, 0},
+    {"POST",  "/desk/return",                  h_page_desk_return,  ROLE_LIBRARIAN, 0},
+    {"POST",  "/desk/renew",                   h_page_desk_renew,   ROLE_LIBRARIAN, 0},
+    {"POST",  "/api/v1/loans",                 h_api_loan_checkout, ROLE_LIBRARIAN, R_JSON},
+    {"POST",  "/api/v1/returns",               h_api_loan_return,   ROLE_LIBRARIAN, R_JSON},
+    {"POST",  "/api/v1/renewals",              h_api_loan_renew,    ROLE_LIBRARIAN, R_JSON},
+    {"GET",   "/api/v1/libraries/{code}/overdue", h_api_library_overdue, ROLE_LIBRARIAN, 0},
+    {"GET",   "/api/v1/libraries/{code}/holds", h_api_library_holds, ROLE_LIBRARIAN, 0},
+    {"GET",   "/api/v1/readers/{id}",          h_api_reader_get,    ROLE_READER, 0},
+    {"POST",  "/api/v1/readers/lookup",        h_api_reader_lookup, ROLE_LIBRARIAN, R_JSON},
     /* end of circulation desk */
     /* reader self-service, holds, digital loans (h_account.c) */
+    {"GET",   "/account",                      h_page_account,      ROLE_READER, 0},
+    {"POST",  "/account/renew",                h_page_account_renew, ROLE_READER, 0},
+    {"POST",  "/account/holds/{id}/cancel",    h_page_account_hold_cancel, ROLE_READER, 0},
+    {"POST",  "/account/history",              h_page_account_history, ROLE_READER, 0},
+    {"POST",  "/records/{id}/hold",            h_page_record_hold,  ROLE_READER, 0},
+    {"POST",  "/files/{id}/borrow",            h_page_file_borrow,  ROLE_READER, 0},
+    {"POST",  "/files/{id}/return",            h_page_file_return,  ROLE_READER, 0},
+    {"GET",   "/api/v1/account",               h_api_account,       ROLE_READER, 0},
+    {"POST",  "/api/v1/account/renewals",      h_api_account_renew, ROLE_READER, R_JSON},
+    {"POST",  "/api/v1/holds",                 h_api_hold_place,    ROLE_READER, R_JSON},
+    {"DELETE","/api/v1/holds/{id}",            h_api_hold_cancel,   ROLE_READER, 0},
+    {"POST",  "/api/v1/files/{id}/loan",       h_api_file_borrow,   ROLE_READER, 0},
+    {"DELETE","/api/v1/files/{id}/loan",       h_api_file_return,   ROLE_READER, 0},
     /* end of reader self-service */
 };
 /* clang-format on */

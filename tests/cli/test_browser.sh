@@ -76,6 +76,10 @@ Sổ tay quản trị Debian,Raphaël Hertzog,Freexian,2022,9786041234567,Tin h�
 Dế Mèn phiêu lưu ký,Tô Hoài,Kim Đồng,2019,,Văn học thiếu nhi,A-010,THCS-A,895.9223 T450H,Kệ 5,available
 Dế Mèn phiêu lưu ký,Tô Hoài,Kim Đồng,2019,,Văn học thiếu nhi,Q1-010,TV-Q1,895.9223 T450H,Kệ 1,in_transit
 CSV
+# people for the circulation scenario (tests/browser/circ.mjs)
+echo 'matkhau-thu-thu' | "$TUSACH" user add thuthu --role librarian --library THCS-A --name "Cô Thu" --password-stdin >/dev/null
+"$TUSACH" reader add --card HS-001 --name "Nguyễn Thị Lan" --library THCS-A --class 6A >/dev/null
+echo '2468' | "$TUSACH" user add HS-001 --role reader --password-stdin >/dev/null
 out=$("$TUSACH" import "$T/books" --library THCS-A 2>&1)
 check "EPUB imported" test $? -eq 0
 out=$("$TUSACH" import "$T/sach.csv" --library THCS-A 2>&1); rc=$?
@@ -109,6 +113,8 @@ export BASE_URL="http://127.0.0.1:$PORT"
 export CHROMIUM
 node "$SRC/tests/browser/run.mjs"; rc=$?
 check "browser checks (tests/browser/run.mjs, screenshots in $TEST_OUTPUT)" test $rc -eq 0
+node "$SRC/tests/browser/circ.mjs"; rc=$?
+check "browser circulation checks (tests/browser/circ.mjs)" test $rc -eq 0
 kill "$SERVER_PID" 2>/dev/null
 wait "$SERVER_PID" 2>/dev/null
 if [ "${TS_SANITIZE:-OFF}" = ON ]; then

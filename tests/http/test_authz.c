@@ -94,8 +94,42 @@ static const struct row matrix[] = {
     {"POST", "/api/v1/session",              "/api/v1/session",
      "{\"login\":\"matrix-dummy\",\"password\":\"matkhau-dummy\"}",                  "yyyyyyy", 0},
     /* circulation desk (h_desk.c, h_circ_api.c) */
+    {"GET",  "/desk",                        "/desk?library={lib}",            NULL, "nnnynyy", 0},
+    {"POST", "/desk/reader",                 "/desk/reader",
+     "library={lib}&card={card}",                                                    "nnnynny", F_FORM},
+    {"POST", "/desk/checkout",               "/desk/checkout",
+     "library={lib}&reader_id={reader}&key=0123456789abcdef0123456789abcdef&barcode={item}", "nnnynny", F_FORM},
+    {"POST", "/desk/return",                 "/desk/return",
+     "library={lib}&key=0123456789abcdef0123456789abcdef&barcode={item}",             "nnnynny", F_FORM},
+    {"POST", "/desk/renew",                  "/desk/renew",
+     "library={lib}&key=0123456789abcdef0123456789abcdef&barcode={loaned}",           "nnnynny", F_FORM},
+    {"POST", "/api/v1/loans",                "/api/v1/loans",
+     "{\"barcode\":\"{item}\",\"card\":\"{card}\",\"library\":\"{lib}\"}",             "nnnynny", 0},
+    {"POST", "/api/v1/returns",              "/api/v1/returns",
+     "{\"barcode\":\"{item}\",\"library\":\"{lib}\"}",                               "nnnynny", 0},
+    {"POST", "/api/v1/renewals",             "/api/v1/renewals",
+     "{\"barcode\":\"{loaned}\",\"library\":\"{lib}\"}",                             "nnnynny", 0},
+    {"GET",  "/api/v1/libraries/{code}/overdue", "/api/v1/libraries/{lib}/overdue", NULL, "nnnynyy", 0},
+    {"GET",  "/api/v1/libraries/{code}/holds", "/api/v1/libraries/{lib}/holds",   NULL, "nnnynyy", 0},
+    {"GET",  "/api/v1/readers/{id}",         "/api/v1/readers/{reader}",       NULL, "nyhynyy", 0},
+    {"POST", "/api/v1/readers/lookup",       "/api/v1/readers/lookup",
+     "{\"card\":\"{card}\"}",                                                        "nnnyyyy", 0},
     /* end of circulation desk */
     /* reader self-service, holds, digital loans (h_account.c) */
+    {"GET",  "/account",                     "/account",                       NULL, "nyynnnn", 0},
+    {"POST", "/account/renew",               "/account/renew",       "barcode={loaned}", "nyhnnnn", F_FORM},
+    {"POST", "/account/holds/{id}/cancel",   "/account/holds/{hold}/cancel",   "",   "nyhnnnn", F_FORM},
+    {"POST", "/account/history",             "/account/history",     "history=on", "nyynnnn", F_FORM},
+    {"POST", "/records/{id}/hold",           "/records/{rec}/hold",  "pickup=TH-B", "nyynnnn", F_FORM},
+    {"POST", "/files/{id}/borrow",           "/files/{file}/borrow",           "",   "nyynnnn", F_FORM},
+    {"POST", "/files/{id}/return",           "/files/{file}/return",           "",   "nyynnnn", F_FORM},
+    {"GET",  "/api/v1/account",              "/api/v1/account",                NULL, "nyynnnn", 0},
+    {"POST", "/api/v1/account/renewals",     "/api/v1/account/renewals", "{\"barcode\":\"{loaned}\"}", "nyhnnnn", 0},
+    {"POST", "/api/v1/holds",                "/api/v1/holds",
+     "{\"record_id\":{rec},\"reader_id\":{reader},\"pickup\":\"TH-B\"}",         "nyhynny", 0},
+    {"DELETE", "/api/v1/holds/{id}",         "/api/v1/holds/{hold}",           NULL, "nyhynny", 0},
+    {"POST", "/api/v1/files/{id}/loan",      "/api/v1/files/{file}/loan",      NULL, "nyynnnn", 0},
+    {"DELETE", "/api/v1/files/{id}/loan",    "/api/v1/files/{file}/loan",      NULL, "nyynnnn", 0},
     /* end of reader self-service */
     /* last: these end the caller's session */
     {"POST", "/logout",                      "/logout",                        "",   "nyyyyyy", F_FORM | F_LOGOUT},
@@ -169,6 +203,9 @@ static void setup(void)
     cat_loan_clear(&loan);
     T_OK(catalog_loan_checkout(cat, &desk, "A-003", reader_self, &loan, &err), &err);
     cat_loan_clear(&loan);
+    /* self keeps a history, so the hold still names them once a row above
+     * has cancelled it, and later rows meet the same owner */
+    T_OK(catalog_reader_set_history(cat, reader_self, 1, "test", &err), &err);
     /* A-002 is on the shelf at TH-A, so the hold is for pickup at TH-B */
     T_OK(catalog_hold_place(cat, reader_self, rec_id, t_fx_library_id(data_dir, "TH-B"), "test",
                             &hold_self, &err),
