@@ -247,6 +247,7 @@ struct cat_desk {
     int64_t library_id;   /* the desk's library */
     const char *actor;    /* account login or "cli": the event's actor */
     const char *idem_key; /* client's idempotency key (1-128 bytes) or NULL */
+    int64_t reader_id;    /* self-service: the reader acting; their own loans only (0: staff) */
 };
 /* Idempotency keys are remembered this long. */
 #define CAT_IDEM_TTL (24 * 3600)
@@ -315,7 +316,8 @@ int catalog_loan_return(catalog *cat, const struct cat_desk *desk, const char *b
  * under the lending library's policy. desk->library_id 0 = self-service (a
  * reader's own page); otherwise any desk. Refused (TS_ECONFLICT): not on
  * loan, no renewals left, another reader waits for this record, reader
- * blocked or inactive. Event "loan.renew".
+ * blocked or inactive; TS_ENOTFOUND when desk->reader_id is set and the loan
+ * is not that reader's. Event "loan.renew".
  */
 int catalog_loan_renew(catalog *cat, const struct cat_desk *desk, const char *barcode,
                        struct cat_loan *out, struct ts_err *err);

@@ -649,6 +649,12 @@ int catalog_loan_renew(catalog *cat, const struct cat_desk *desk, const char *ba
         rc = ts_fail(err, TS_ECONFLICT, "copy %s is not on loan", barcode);
         goto out;
     }
+    /* checked inside the transaction: the copy cannot change hands between
+     * "is it mine" and the renewal */
+    if (desk->reader_id && desk->reader_id != reader_id) {
+        rc = ts_fail(err, TS_ENOTFOUND, "reader has no loan of copy %s", barcode);
+        goto out;
+    }
     if ((rc = circ_reader_load(cat, reader_id, &r, err)) || (rc = circ_reader_may_borrow(&r, err)))
         goto out;
     if (!(st = circ_stmt(cat, sql_state, err, CIRC_ARGS(CA_I(loan_id))))) {

@@ -602,7 +602,7 @@ static int desk_checkout(catalog *cat, int64_t lib, const char *lib_code, const 
     }
     for (int i = 0; i < n; i++) {
         char kbuf[300];
-        struct cat_desk desk = {lib, ACTOR, item_key(key, barcodes[i], kbuf, sizeof kbuf)};
+        struct cat_desk desk = {lib, ACTOR, item_key(key, barcodes[i], kbuf, sizeof kbuf), 0};
         struct cat_loan *l = &done[n_done];
         if (catalog_loan_checkout(cat, &desk, barcodes[i], rid, l, &err)) {
             fprintf(stderr, "tusach: REFUSED %s: %s\n", barcodes[i], err.msg);
@@ -636,7 +636,7 @@ static int desk_return(catalog *cat, int64_t lib, const char *key, char **barcod
 
     for (int i = 0; i < n; i++) {
         char kbuf[300], d1[16], late[48] = "";
-        struct cat_desk desk = {lib, ACTOR, item_key(key, barcodes[i], kbuf, sizeof kbuf)};
+        struct cat_desk desk = {lib, ACTOR, item_key(key, barcodes[i], kbuf, sizeof kbuf), 0};
         struct cat_return r;
         if (catalog_loan_return(cat, &desk, barcodes[i], &r, &err)) {
             fprintf(stderr, "tusach: REFUSED %s: %s\n", barcodes[i], err.msg);
@@ -669,7 +669,7 @@ static int desk_renew(catalog *cat, int64_t lib, const char *key, char **barcode
 
     for (int i = 0; i < n; i++) {
         char kbuf[300], d1[16];
-        struct cat_desk desk = {lib, ACTOR, item_key(key, barcodes[i], kbuf, sizeof kbuf)};
+        struct cat_desk desk = {lib, ACTOR, item_key(key, barcodes[i], kbuf, sizeof kbuf), 0};
         struct cat_loan l;
         if (catalog_loan_renew(cat, &desk, barcodes[i], &l, &err)) {
             fprintf(stderr, "tusach: REFUSED %s: %s\n", barcodes[i], err.msg);

@@ -163,7 +163,8 @@ int account_renew(struct request *req, const struct cat_reader *r, const char *b
     cat_loan_list_free(v, n);
     if (!mine)
         return ts_fail(&req->err, TS_ENOTFOUND, "%s", req_t(req, "account_no_such_loan"));
-    desk.library_id = 0; /* self-service: the lending library's rules */
+    desk.library_id = 0;    /* self-service: the lending library's rules */
+    desk.reader_id = r->id; /* and the catalogue re-checks ownership in its transaction */
     desk.actor = account_actor(req);
     if (idem_key) {
         /* catalogue keys are global: scope the client's key to this account

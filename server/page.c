@@ -70,6 +70,20 @@ static int render(struct request *req, const char *name, json_t *ctx, struct ts_
     return rc;
 }
 
+/* The language switch link: this page in the other language. A page that
+ * answered a form (POST) cannot be fetched again by a link, so there the
+ * switch leads to the same path when it has a GET route, else home. */
+static const char *switch_url(struct request *req, enum i18n_lang other)
+{
+    struct route_match m;
+
+    if (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)
+        return page_url_with(req, "lang", i18n_lang_code(other), NULL);
+    if (router_match(server_routes, server_n_routes, "GET", req->path, &m) == ROUTER_OK)
+        return req_printf(req, "%s?lang=%s", req->path, i18n_lang_code(other));
+    return req_printf(req, "/?lang=%s", i18n_lang_code(other));
+}
+
 /* The signed-in person for the page header: name, where their work is, and
  * the logout form's CSRF token. */
 static json_t *page_user(struct request *req)
@@ -99,8 +113,8 @@ int respond_page(struct request *req, struct response *res, int status, const ch
                        i18n_lang_code(req->lang), "title", title ? title : "", "body",
                        tmpl_trusted(ts_buf_str(&body)), "css", page_asset_url(req, "app.css"), "js",
                        page_asset_url(req, "app.js"), "icon", page_asset_url(req, "icon.svg"),
-                       "switch_url", page_url_with(req, "lang", i18n_lang_code(other), NULL),
-                       "switch_lang", i18n_lang_code(other), "switch_label",
+                       "switch_url", switch_url(req, other), "switch_lang", i18n_lang_code(other),
+                       "switch_label",
                        i18n_get(req->srv->strings[other], "lang_name")
                            ? i18n_get(req->srv->strings[other], "lang_name")
                            : i18n_lang_code(other));

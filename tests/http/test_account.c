@@ -72,7 +72,7 @@ static catalog *open_cat(int64_t ago)
 
 static void checkout(const char *barcode, int64_t reader, int64_t ago)
 {
-    struct cat_desk desk = {lib_a, "test", NULL};
+    struct cat_desk desk = {lib_a, "test", NULL, 0};
     struct cat_loan l;
     struct ts_err err = {0};
     catalog *cat = open_cat(ago);
@@ -84,7 +84,7 @@ static void checkout(const char *barcode, int64_t reader, int64_t ago)
 
 static void give_back(const char *barcode)
 {
-    struct cat_desk desk = {lib_a, "test", NULL};
+    struct cat_desk desk = {lib_a, "test", NULL, 0};
     struct cat_return r;
     struct ts_err err = {0};
     catalog *cat = open_cat(0);

@@ -84,6 +84,8 @@ static void test_login_form(void)
     /* wrong PIN: the form again, one message for every failure */
     T_EQ_INT(post_form("/login", "login=HS-001&password=0000", NULL, &r), 401);
     T_CHECK(strstr(ts_buf_str(&r.body), "Sai số thẻ"));
+    /* the language switch of a page that answered a form links to a GET page */
+    T_CHECK(strstr(ts_buf_str(&r.body), "href=\"/login?lang=en\""));
     T_CHECK(t_http_header(&r, "Set-Cookie") == NULL);
     t_http_free(&r);
     T_EQ_INT(post_form("/login", "login=khong-co&password=0000", NULL, &r), 401);

@@ -85,7 +85,7 @@ static long available_hits(void)
 
 static void test_availability_follows_the_desk(void)
 {
-    struct cat_desk desk = {lib_a, "test", NULL};
+    struct cat_desk desk = {lib_a, "test", NULL, 0};
     struct cat_loan loan = {0};
     struct ts_err err = {0};
     catalog *cat;
@@ -105,7 +105,7 @@ static void test_availability_follows_the_desk(void)
 
 static void test_expired_hold_moves_on(void)
 {
-    struct cat_desk desk = {lib_a, "test", NULL};
+    struct cat_desk desk = {lib_a, "test", NULL, 0};
     struct cat_return ret = {0};
     struct cat_hold h = {0};
     struct ts_err err = {0};

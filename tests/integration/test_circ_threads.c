@@ -58,7 +58,7 @@ static void *work(void *arg)
     end = ts_now_mono() + seconds;
     while (ts_now_mono() < end) {
         char barcode[16], key[64];
-        struct cat_desk desk = {lib_id, "thread", NULL};
+        struct cat_desk desk = {lib_id, "thread", NULL, 0};
         uint64_t r = next_rand(&seed);
         int rc;
 

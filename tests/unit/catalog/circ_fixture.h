@@ -116,7 +116,7 @@ static inline void fx_close(struct fx *f)
 /* A desk at library `lib` without an idempotency key. */
 static inline struct cat_desk fx_desk(int64_t lib)
 {
-    struct cat_desk d = {lib, "librarian", NULL};
+    struct cat_desk d = {lib, "librarian", NULL, 0};
     return d;
 }
 

@@ -353,6 +353,12 @@ static void test_due_dates_and_policy(void)
     T_EQ_INT(l.due_at, FX_T0 + 7 * FX_DAY);
     T_EQ_INT(l.renewals_left, 3);
     cat_loan_clear(&l);
+    /* self-service renews only the reader's own loan, checked in the transaction */
+    {
+        struct cat_desk self = {0, "self-service", NULL, f.nl1};
+        T_EQ_INT(catalog_loan_renew(f.cat, &self, "A-2", &l, &f.err), TS_ENOTFOUND);
+        T_EQ_INT(l.id, 0);
+    }
     /* renew: max(due, now + period) */
     f.now += 2 * FX_DAY;
     T_OK(catalog_loan_renew(f.cat, &da, "A-2", &l, &f.err), &f.err);
