@@ -20,6 +20,7 @@ struct catalog {
         sqlite3_stmt *st;
     } cache[CAT_STMT_CACHE];
     int n_cache;
+    int writing; /* holds the process's writer lock (db.c) */
 };
 
 /* Prepared statement for static `sql`, cached per connection, reset and

@@ -7,6 +7,7 @@
  * workers that only read) can share the file. synchronous=FULL: a committed
  * import batch or checkout survives a power cut.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,30 +151,78 @@ int catalog_open_readonly(const char *path, catalog **out, struct ts_err *err)
     return open_conn(path, SQLITE_OPEN_READONLY, out, err);
 }
 
+static void tx_done(catalog *cat);
+
 void catalog_close(catalog *cat)
 {
     if (!cat)
         return;
     for (int i = 0; i < cat->n_cache; i++)
         sqlite3_finalize(cat->cache[i].st);
-    sqlite3_close(cat->db);
+    sqlite3_close(cat->db); /* rolls back a transaction left open */
+    tx_done(cat);
     free(cat);
+}
+
+/*
+ * One writer at a time in this process. sqlite serialises writers itself, but
+ * a connection that finds the write lock taken sleeps in its busy handler
+ * (1, 2, 5 ... 100 ms steps) and cannot be woken when the lock frees: under a
+ * server's concurrent checkouts most of the time went to those sleeps while
+ * the lock sat idle (bench/README.md, circulation). Threads queue on this
+ * mutex instead and start the moment the previous writer commits; the busy
+ * timeout still covers other processes (a CLI import beside the server).
+ * Counted per thread, so a thread that writes through two connections (the
+ * import writer and its catalogue) does not wait for itself.
+ */
+static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local int writer_depth;
+
+static void writer_enter(void)
+{
+    if (writer_depth++ == 0)
+        pthread_mutex_lock(&writer_lock);
+}
+
+static void writer_leave(void)
+{
+    if (writer_depth > 0 && --writer_depth == 0)
+        pthread_mutex_unlock(&writer_lock);
 }
 
 int catalog_tx_begin(catalog *cat, struct ts_err *err)
 {
-    return exec(cat, "BEGIN IMMEDIATE", err);
+    int rc;
+
+    writer_enter();
+    if ((rc = exec(cat, "BEGIN IMMEDIATE", err))) {
+        writer_leave();
+        return rc;
+    }
+    cat->writing = 1;
+    return TS_OK;
+}
+
+static void tx_done(catalog *cat)
+{
+    if (cat->writing) {
+        cat->writing = 0;
+        writer_leave();
+    }
 }
 
 int catalog_tx_end(catalog *cat, int rc, struct ts_err *err)
 {
     if (rc == TS_OK) {
         int crc = exec(cat, "COMMIT", err);
-        if (crc == TS_OK)
+        if (crc == TS_OK) {
+            tx_done(cat);
             return TS_OK;
+        }
         rc = crc;
     }
     /* keep the original error in *err; the rollback's own failure adds nothing */
     sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
+    tx_done(cat);
     return rc;
 }

@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 fail=0
 bad() { echo "check-layers: $*"; fail=1; }
 for f in $(git ls-files '*.c' '*.h' '*.cc' | grep -v '^catalog/'); do
-  grep -q 'sqlite3' "$f" && [[ "$f" != tests/* ]] && bad "$f uses sqlite3 outside catalog/"
+  # tests/ and bench/ may open sqlite directly: a test checks the file itself, and
+  # bench/sqlite_durable.c measures the bare disk limit the catalogue is compared with
+  grep -q 'sqlite3' "$f" && [[ "$f" != tests/* && "$f" != bench/* ]] && bad "$f uses sqlite3 outside catalog/"
 done
 for f in $(git ls-files '*.c' '*.h' | grep -v '^indexer/'); do
   grep -qE '#include "xapian_shim.h"|\bxs_[a-z_]+\(' "$f" && bad "$f uses the Xapian shim outside indexer/"
