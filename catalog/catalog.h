@@ -238,6 +238,27 @@ int64_t catalog_queue_count(catalog *cat);
 /* Queue every record (reindex), in one transaction. */
 int catalog_queue_all(catalog *cat, struct ts_err *err);
 
+/* The holdings queue: records whose copies changed status or custodian (the
+ * desk). Only their library and availability terms are rewritten. In the
+ * caller's transaction. */
+int catalog_queue_holdings(catalog *cat, int64_t record_id, struct ts_err *err);
+struct cat_queued {
+    int64_t record_id, version;
+};
+/* Up to `limit` entries, ascending; *out malloc'd. */
+int catalog_holdings_queue_list(catalog *cat, size_t limit, struct cat_queued **out, size_t *n,
+                                struct ts_err *err);
+/* Remove the entries drained, unless they changed since listed; one transaction. */
+int catalog_holdings_queue_done(catalog *cat, const struct cat_queued *v, size_t n,
+                                struct ts_err *err);
+int64_t catalog_holdings_queue_count(catalog *cat);
+/* Library codes holding record `id` (custodians of copies not withdrawn, and
+ * libraries holding its files) and codes where a copy is available now, as
+ * the index stores them; free each with catalog_strv_free. */
+int catalog_record_holdings(catalog *cat, int64_t id, char ***libraries, size_t *n_libraries,
+                            char ***available, size_t *n_available, struct ts_err *err);
+void catalog_strv_free(char **v, size_t n);
+
 /* ---- import batches ---- */
 int catalog_batch_begin(catalog *cat, int64_t library_id, const char *source, int64_t *batch_id,
                         struct ts_err *err);

@@ -132,8 +132,9 @@ int circ_item_place(catalog *cat, const struct circ_item *it, const char *status
                   CIRC_ARGS(CA_I(it->id), CA_T(status), CA_I(custodian_id), CA_I(cat_now(cat))));
     if (rc)
         return rc;
-    /* availability is a search filter: the record's index document changes */
-    return catalog_queue_add(cat, it->record_id, err);
+    /* availability and custodian are search filters: the record's library
+     * and availability terms change (only those: see catalog_queue_holdings) */
+    return catalog_queue_holdings(cat, it->record_id, err);
 }
 
 int circ_reader_load(catalog *cat, int64_t id, struct circ_reader *r, struct ts_err *err)

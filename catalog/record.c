@@ -265,6 +265,38 @@ static char *join_rows(catalog *cat, const char *sql, int64_t id, const char *se
     return first ? (ts_buf_free(&b), NULL) : ts_buf_take(&b);
 }
 
+/* Where the record is held and available: the same SQL for the full record
+ * (catalog_record_get) and the holdings-only update (catalog_record_holdings). */
+static const char sql_holding_libs[] =
+    "SELECT l.code FROM file f JOIN file_holding h ON h.file_id = f.id"
+    " JOIN library l ON l.id = h.library_id WHERE f.record_id = ?1"
+    " UNION SELECT l.code FROM item i JOIN library l ON l.id = i.custodian_id"
+    " WHERE i.record_id = ?1 AND i.status <> 'withdrawn' ORDER BY 1";
+static const char sql_holding_avail[] =
+    "SELECT DISTINCT l.code FROM item i JOIN library l ON l.id = i.custodian_id"
+    " WHERE i.record_id = ?1 AND i.status = 'available' ORDER BY 1";
+
+int catalog_record_holdings(catalog *cat, int64_t id, char ***libraries, size_t *n_libraries,
+                            char ***available, size_t *n_available, struct ts_err *err)
+{
+    struct ts_err local = {0};
+
+    *libraries = *available = NULL;
+    *n_libraries = *n_available = 0;
+    free(join_rows(cat, sql_holding_libs, id, " ", libraries, n_libraries, &local));
+    free(join_rows(cat, sql_holding_avail, id, " ", available, n_available, &local));
+    if (local.code) {
+        catalog_strv_free(*libraries, *n_libraries);
+        catalog_strv_free(*available, *n_available);
+        *libraries = *available = NULL;
+        *n_libraries = *n_available = 0;
+        if (err)
+            *err = local;
+        return local.code;
+    }
+    return TS_OK;
+}
+
 int catalog_record_get(catalog *cat, int64_t id, struct cat_record **out, struct ts_err *err)
 {
     static const char sql[] =
@@ -278,14 +310,6 @@ int catalog_record_get(catalog *cat, int64_t id, struct cat_record **out, struct
     static const char sql_ident[] =
         "SELECT scheme || ':' || value FROM record_identifier WHERE record_id = ?1"
         " ORDER BY scheme, value";
-    static const char sql_libs[] =
-        "SELECT l.code FROM file f JOIN file_holding h ON h.file_id = f.id"
-        " JOIN library l ON l.id = h.library_id WHERE f.record_id = ?1"
-        " UNION SELECT l.code FROM item i JOIN library l ON l.id = i.custodian_id"
-        " WHERE i.record_id = ?1 AND i.status <> 'withdrawn' ORDER BY 1";
-    static const char sql_avail[] =
-        "SELECT DISTINCT l.code FROM item i JOIN library l ON l.id = i.custodian_id"
-        " WHERE i.record_id = ?1 AND i.status = 'available' ORDER BY 1";
     static const char sql_auth_list[] =
         "SELECT name, role FROM record_author WHERE record_id = ?1 ORDER BY pos";
     static const char sql_links[] = "SELECT url FROM record_link WHERE record_id = ?1 ORDER BY url";
@@ -332,8 +356,8 @@ int catalog_record_get(catalog *cat, int64_t id, struct cat_record **out, struct
     r->subjects = join_rows(cat, sql_subj, id, "; ", &r->subject_list, &r->n_subject_list, err);
     r->identifiers =
         join_rows(cat, sql_ident, id, " ", &r->identifier_list, &r->n_identifier_list, err);
-    free(join_rows(cat, sql_libs, id, " ", &r->libraries, &r->n_libraries, err));
-    free(join_rows(cat, sql_avail, id, " ", &r->available, &r->n_available, err));
+    free(join_rows(cat, sql_holding_libs, id, " ", &r->libraries, &r->n_libraries, err));
+    free(join_rows(cat, sql_holding_avail, id, " ", &r->available, &r->n_available, err));
     free(join_rows(cat, sql_links, id, " ", &r->link_list, &r->n_link_list, err));
     if ((st = cat_stmt(cat, sql_auth_list, err)) != NULL) {
         sqlite3_bind_int64(st, 1, id);
@@ -369,6 +393,11 @@ static void free_strv(char **v, size_t n)
     for (size_t i = 0; i < n; i++)
         free(v[i]);
     free(v);
+}
+
+void catalog_strv_free(char **v, size_t n)
+{
+    free_strv(v, n);
 }
 
 void cat_record_free(struct cat_record *r)

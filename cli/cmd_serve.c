@@ -30,19 +30,27 @@ int cmd_serve(struct cli *c)
 {
     static const char usage[] =
         "usage: tusach [--data DIR] serve [--listen ADDR] [--port N] [--threads N]\n"
-        "                                 [--config FILE]\n"
+        "                                 [--search-cache N] [--config FILE]\n"
         "Serve the catalogue over HTTP: pages for readers, the JSON API under /api/v1.\n"
-        "  --listen ADDR   IP address to bind (default 127.0.0.1)\n"
-        "  --port N        TCP port (default 8080)\n"
-        "  --threads N     worker threads (default: the number of cores)\n"
-        "  --config FILE   'key = value' lines: data listen port threads timeout\n"
-        "                  connections per-ip-connections connection-memory max-body slow-ms\n"
-        "                  oai-repository-name oai-admin-email oai-repository-id oai-base-url\n"
+        "  --listen ADDR      IP address to bind (default 127.0.0.1)\n"
+        "  --port N           TCP port (default 8080)\n"
+        "  --threads N        worker threads (default: the number of cores)\n"
+        "  --search-cache N   keep the index results of the last N searches (query,\n"
+        "                     filters, page; default 1000, ~16 KiB each on average; 0: off).\n"
+        "                     Emptied by every index commit; availability is never\n"
+        "                     cached, it is read from the catalogue for each request\n"
+        "  --config FILE      'key = value' lines: data listen port threads timeout\n"
+        "                     connections per-ip-connections connection-memory max-body\n"
+        "                     slow-ms search-cache oai-repository-name oai-admin-email\n"
+        "                     oai-repository-id oai-base-url\n"
         "Stops cleanly on SIGTERM or Ctrl-C.\n";
-    static const struct option opts[] = {
-        {"listen", required_argument, NULL, 'l'},  {"port", required_argument, NULL, 'p'},
-        {"threads", required_argument, NULL, 't'}, {"config", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},          {0}};
+    static const struct option opts[] = {{"listen", required_argument, NULL, 'l'},
+                                         {"port", required_argument, NULL, 'p'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"config", required_argument, NULL, 'c'},
+                                         {"search-cache", required_argument, NULL, 's'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
     struct server_config cfg;
     struct ts_err err = {0};
     const char *config = NULL;
@@ -75,7 +83,11 @@ int cmd_serve(struct cli *c)
         snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", c->data_dir);
     optind = 1;
     while ((o = getopt_long(c->argc, c->argv, "h", opts, NULL)) != -1) {
-        const char *key = o == 'l' ? "listen" : o == 'p' ? "port" : o == 't' ? "threads" : NULL;
+        const char *key = o == 'l'   ? "listen"
+                          : o == 'p' ? "port"
+                          : o == 't' ? "threads"
+                          : o == 's' ? "search-cache"
+                                     : NULL;
         if (key && server_config_set(&cfg, key, optarg, &err)) {
             fprintf(stderr, "tusach: --%s\n", err.msg);
             return CLI_USAGE;

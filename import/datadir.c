@@ -55,7 +55,7 @@ int import_check(const char *data_dir, struct import_check *chk, struct ts_err *
         (rc = indexer_record_ids(ix, &xids, &counts, &n_x, err)))
         goto out;
     chk->records = n_r;
-    chk->queued = (size_t)catalog_queue_count(cat);
+    chk->queued = (size_t)catalog_queue_count(cat) + (size_t)catalog_holdings_queue_count(cat);
     /* both lists ascending: merge */
     while (i < n_r || k < n_x) {
         if (k >= n_x || (i < n_r && rids[i] < xids[k])) {

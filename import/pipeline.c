@@ -563,6 +563,47 @@ static int pipe_run(struct pipe *p, void *(*walker)(void *), void *walker_arg, s
 }
 
 /* Index every queued record (recovery after a crash, new holdings, reindex). */
+/*
+ * The holdings queue (catalog_queue_holdings): copies that changed status or
+ * custodian at a desk. Only the library and availability terms of the
+ * record's documents are rewritten, from the catalogue as it is now; the
+ * text is not extracted again. Xapian commits before the queue rows go, as
+ * for the full queue; a row changed meanwhile stays for the next drain.
+ */
+#define HOLDINGS_CHUNK 500
+
+static int drain_holdings(struct pipe *p, struct ts_err *err)
+{
+    for (;;) {
+        struct cat_queued *v = NULL;
+        size_t n = 0;
+        int rc;
+
+        if ((rc = catalog_holdings_queue_list(p->cat, HOLDINGS_CHUNK, &v, &n, err)))
+            return rc;
+        for (size_t i = 0; i < n && rc == TS_OK; i++) {
+            char **libs, **avail;
+            size_t nl, na;
+            if ((rc =
+                     catalog_record_holdings(p->cat, v[i].record_id, &libs, &nl, &avail, &na, err)))
+                break;
+            rc = indexer_set_holdings(p->ix, v[i].record_id, (const char *const *)libs, nl,
+                                      (const char *const *)avail, na, err);
+            catalog_strv_free(libs, nl);
+            catalog_strv_free(avail, na);
+        }
+        if (rc == TS_OK && n)
+            rc = indexer_commit(p->ix, err);
+        if (rc == TS_OK)
+            rc = catalog_holdings_queue_done(p->cat, v, n, err);
+        if (rc == TS_OK)
+            p->sum->reindexed += n;
+        free(v);
+        if (rc || n < HOLDINGS_CHUNK)
+            return rc;
+    }
+}
+
 static int drain_queue(struct pipe *p, struct ts_err *err)
 {
     int rc = TS_OK;
@@ -575,7 +616,8 @@ static int drain_queue(struct pipe *p, struct ts_err *err)
             return rc;
         if (w.n == 0) {
             free(w.ids);
-            return TS_OK;
+            /* records rewritten whole above already carry their holdings */
+            return drain_holdings(p, err);
         }
         p->batch_id = 0; /* reindex jobs write no catalogue rows */
         rc = pipe_run(p, id_walker_main, &w, err);

@@ -166,6 +166,9 @@ void an_init(struct an_state *st, xs_doc *doc)
 {
     st->doc = doc;
     st->pos = 1;
+    st->marks = NULL;
+    st->mark_pos = NULL;
+    st->n_marks = 0;
 }
 
 /* A term made of a prefix and a form, built in place. */
@@ -201,6 +204,7 @@ int an_index_nfc(struct an_state *st, const struct ix_field *f, const char *text
     const char *tok;
     size_t tok_len;
     bool new_sentence;
+    size_t mark = 0;
     int rc = TS_OK;
 
     pterm_set_prefix(&xf, IX_P_FOLD);
@@ -217,6 +221,8 @@ int an_index_nfc(struct an_state *st, const struct ix_field *f, const char *text
             prev_len = 0;
             continue;
         }
+        while (mark < st->n_marks && (size_t)(tok - text) >= st->marks[mark])
+            st->mark_pos[mark++] = st->pos;
         pos = st->pos++;
         if ((cur.accented || ix_exact_always) &&
             (rc = xs_doc_add_posting(st->doc, cur.exact, cur.exact_len, pos, f->wdf, err)))
@@ -243,6 +249,11 @@ int an_index_nfc(struct an_state *st, const struct ix_field *f, const char *text
         prev_len = cur.fold_len;
         prev_accented = cur.accented;
     }
+    while (mark < st->n_marks)
+        st->mark_pos[mark++] = st->pos;
+    st->marks = NULL;
+    st->mark_pos = NULL;
+    st->n_marks = 0;
     st->pos += IX_FIELD_GAP;
     return rc;
 }

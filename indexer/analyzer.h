@@ -66,6 +66,13 @@ bool an_words_next(struct an_words *w, const char **tok, size_t *tok_len, bool *
 struct an_state {
     xs_doc *doc;
     unsigned pos; /* next term position */
+    /* Optional byte marks into the next text indexed (ascending): mark_pos[i]
+     * gets the position of the first token starting at or after marks[i]
+     * (or the next free position). index.c uses it to tie the stored text's
+     * chunks to term positions for snippets. Reset by an_index_nfc(). */
+    const size_t *marks;
+    unsigned *mark_pos;
+    size_t n_marks;
 };
 
 void an_init(struct an_state *st, xs_doc *doc);

@@ -63,6 +63,13 @@ int indexer_put(indexer *ix, const struct ix_record *rec, const struct ix_prepar
                 struct ts_err *err);
 /* Remove every document of a record (no error if absent). */
 int indexer_delete(indexer *ix, int64_t record_id, struct ts_err *err);
+/* Rewrite only where a record is held and available (its library and
+ * availability terms and the libraries facet value) on all its documents,
+ * as after a checkout or a return; the text is not touched. No error if the
+ * record has no documents (yet). */
+int indexer_set_holdings(indexer *ix, int64_t record_id, const char *const *libraries,
+                         size_t n_libraries, const char *const *available, size_t n_available,
+                         struct ts_err *err);
 /* Make the changes durable and visible. */
 int indexer_commit(indexer *ix, struct ts_err *err);
 /* Drop every document (reindex). */
@@ -111,16 +118,68 @@ struct ix_facet {
 
 struct ix_results {
     size_t total; /* estimated number of matching records */
+    int exact;    /* 1: total and facet counts are counts; 0: estimates, extrapolated from
+                     the first documents looked at (a query matching very many) */
     struct ix_hit *hits;
     size_t n_hits;
     struct ix_facet facets[IX_FACETS_MAX];
     char *did_you_mean; /* NULL when the query looks fine */
 };
 
-/* Run a query. *out is new (ix_results_free()). TS_EINVAL for an empty query. */
+/* Run a query. *out is new (ix_results_free()). TS_EINVAL for an empty query.
+ * The text is NFC-normalised and its runs of white space collapsed first, so
+ * "a  b" and "a b" are one query (and one cache entry). */
 int indexer_search(indexer *ix, const struct ix_query *q, struct ix_results **out,
                    struct ts_err *err);
 void ix_results_free(struct ix_results *r); /* NULL ok */
+
+/*
+ * Search result cache: a bounded LRU of indexer_search() results shared by
+ * every thread of a process (one mutex inside; each thread still uses its own
+ * indexer). It holds only what the index says - ranked record ids, titles,
+ * sections, snippets, facet counts, totals, "did you mean" - never catalogue
+ * data such as availability, which callers read fresh for every request.
+ *
+ * Key: the query text normalised as indexer_search() normalises it (NFC,
+ * white space runs collapsed, trimmed) plus every other ix_query field
+ * (filters, offset, limit, markers, escaping, snippet length), plus the
+ * index's UUID and revision. Every lookup first reopens the caller's reader
+ * (as a search does) and reads that revision, so a commit by any writer - an
+ * import, a reindex, a circulation change reaching the index - makes every
+ * older entry unreachable at once; the first lookup that sees a newer
+ * revision also drops them. A reader still on an older revision than the
+ * cache's newest (a commit landed between two threads' reopens) bypasses the
+ * cache. A hit therefore returns exactly what the search would return.
+ *
+ * Bounds: at most max_entries results and about max_entries * 16 KiB of
+ * strings (a page of 10 hits with 200-character snippets is 3-8 KiB; the
+ * API's 50-hit pages are the big ones); least recently used go first.
+ */
+typedef struct ix_cache ix_cache;
+
+#define IX_CACHE_ENTRY_BYTES (16u * 1024u) /* average budget per entry */
+
+/* A cache of max_entries results (0: a cache that stores nothing). */
+ix_cache *ix_cache_new(size_t max_entries);
+void ix_cache_free(ix_cache *c); /* NULL ok; no thread may be using it */
+/* Change the bound (evicting the least recently used if it shrinks). */
+void ix_cache_set_capacity(ix_cache *c, size_t max_entries);
+/* Drop every entry. */
+void ix_cache_clear(ix_cache *c);
+
+struct ix_cache_stats {
+    size_t entries, bytes, capacity;
+    uint64_t hits, misses, bypassed, evictions, invalidations;
+};
+void ix_cache_get_stats(ix_cache *c, struct ix_cache_stats *out);
+
+/*
+ * indexer_search() through cache `c` (NULL or capacity 0: a plain search).
+ * *hit (may be NULL) is 1 when the result came from the cache. *out is new
+ * either way (ix_results_free()). Errors are never cached.
+ */
+int indexer_search_cached(indexer *ix, ix_cache *c, const struct ix_query *q,
+                          struct ix_results **out, int *hit, struct ts_err *err);
 
 /* Title completions for search-as-you-type: titles whose words start with the
  * words of `prefix` (accent-insensitive), best first. *titles malloc'd array

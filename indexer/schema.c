@@ -56,6 +56,35 @@ int ix_schema_term(struct ts_buf *b, const char *prefix, const char *value, size
     return ts_buf_addn(b, value, len);
 }
 
+size_t ix_varint_put(unsigned char *out, uint64_t v)
+{
+    size_t n = 0;
+
+    while (v >= 0x80) {
+        out[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    out[n++] = (unsigned char)v;
+    return n;
+}
+
+bool ix_varint_get(const char **p, const char *end, uint64_t *v)
+{
+    uint64_t x = 0;
+    unsigned shift = 0;
+
+    while (*p < end && shift < 64) {
+        unsigned char c = (unsigned char)*(*p)++;
+        x |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) {
+            *v = x;
+            return true;
+        }
+        shift += 7;
+    }
+    return false;
+}
+
 size_t ix_schema_lang(const char *tag, char *out, size_t cap)
 {
     size_t n = 0;

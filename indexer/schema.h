@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ts_buf.h"
 #include "xapian_shim.h"
@@ -40,7 +41,8 @@ enum ix_slot {
     IX_SLOT_TYPE = 2,      /* resource type: facet */
     IX_SLOT_LIBRARIES = 3, /* library codes joined by IX_LIST_SEP: facet */
     IX_SLOT_TITLE = 4,     /* record title, so hits need no catalogue lookup */
-    IX_SLOT_YEAR = 5       /* publication year: facet */
+    IX_SLOT_YEAR = 5,      /* publication year: facet */
+    IX_SLOT_TEXT = 6       /* a section's stored text in chunks (IX_DATA_CHUNKED) */
 };
 #define IX_LIST_SEP '\x1f'
 
@@ -49,8 +51,31 @@ enum ix_slot {
 
 /* Document data: kind byte, title NUL, path NUL, text (to the end). */
 #define IX_DATA_HEAD 'H'
-#define IX_DATA_SECTION 'S'
-/* Text kept per section for snippets (Xapian compresses document data). */
+#define IX_DATA_SECTION 'S' /* indexes written before chunking; still read */
+/*
+ * A section whose text is stored in chunks: data is kind 'C', title NUL,
+ * path NUL (no text); value slot IX_SLOT_TEXT holds varints (ix_varint_put)
+ * n_chunks and, per chunk, the term position of its first word, its text
+ * length and its stored length, then the chunks one after another, each
+ * zlib-compressed on its own (stored as is when that does not make it
+ * smaller: stored length == text length). Chunks end after white space, so
+ * no word is cut.
+ *
+ * Why: the snippet of a 50 KiB chapter cost more than the search itself
+ * (perf: ~40% of a search request went to inflating the whole section text
+ * and scanning it). search.c now finds the snippet's chunk from the query
+ * terms' positions and inflates only that one and its neighbours (~1-3 KiB).
+ * The chunks are in a value slot, not in the document data, because Xapian
+ * compresses document data as a whole whenever that saves a byte, and then
+ * inflates all of it on every get_data(); value slots are stored as they are.
+ * Measured with callgrind over bench/queries.txt on the handbook: the whole
+ * text in the data 1,175 M instructions; 4 KiB chunks in the data 601 M;
+ * 1 KiB chunks 441 M; in a value slot 376 M; fixed Huffman codes (index.c)
+ * 353 M. Same snippets as the whole-text scan for all 70 queries.
+ */
+#define IX_DATA_CHUNKED 'C'
+#define IX_CHUNK_BYTES 1024u
+/* Text kept per section for snippets. */
 #define IX_DATA_TEXT_MAX (256u * 1024u)
 
 /* Analysis switches: part of the index format (reindex after a change). */
@@ -105,5 +130,15 @@ struct indexer {
     xs_db *db;
     int is_writer;
 };
+
+/* Module-private: unsigned LEB128 varints of the chunked data. put writes at
+ * most 10 bytes to out; get reads one from *p (< end), advancing *p, and
+ * fails on truncated input. */
+size_t ix_varint_put(unsigned char *out, uint64_t v);
+bool ix_varint_get(const char **p, const char *end, uint64_t *v);
+
+/* Module-private (search.c): the query text as indexer_search() reads it -
+ * NFC, ASCII white space runs made one space, trimmed. malloc'd. */
+char *ix_query_normalise(const char *text, size_t *len);
 
 #endif

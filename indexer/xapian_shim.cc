@@ -47,12 +47,14 @@ struct xs_q {
 
 struct xs_hit {
     double weight = 0;
+    Xapian::docid did = 0;
     std::vector<std::string> values;
     std::string data;
 };
 
 struct xs_hits {
     size_t estimated = 0;
+    bool exact = false;
     std::vector<xs_hit> hits;
     std::vector<std::vector<std::pair<std::string, size_t>>> facets;
 };
@@ -172,6 +174,27 @@ extern "C" int xs_doc_count(xs_db *db, size_t *out, ts_err *err)
     });
 }
 
+extern "C" int xs_revision(xs_db *db, char *uuid, size_t cap, uint64_t *rev, ts_err *err)
+{
+    if (cap)
+        uuid[0] = '\0';
+    *rev = 0;
+    return guard(err, "xs_revision", [&] {
+        if (!db->writer)
+            db->db.reopen();
+        return with_reopen(db, [&] {
+            std::string u = db->db.get_uuid();
+            if (cap) {
+                size_t n = std::min(u.size(), cap - 1);
+                memcpy(uuid, u.data(), n);
+                uuid[n] = '\0';
+            }
+            *rev = static_cast<uint64_t>(db->db.get_revision());
+            return static_cast<int>(TS_OK);
+        });
+    });
+}
+
 extern "C" int xs_termfreq(xs_db *db, const char *term, size_t len, size_t *out, ts_err *err)
 {
     *out = 0;
@@ -220,6 +243,28 @@ extern "C" int xs_term_values(xs_db *db, const char *term, size_t len, unsigned 
         *vals = v;
         *n = got.size();
         return static_cast<int>(TS_OK);
+    });
+}
+
+extern "C" int xs_positions(xs_db *db, unsigned docid, const char *term, size_t len, unsigned **buf,
+                            size_t *cap, size_t *n, ts_err *err)
+{
+    size_t n0 = *n;
+    return guard(err, "xs_positions", [&] {
+        std::string t(term, len);
+        return with_reopen(db, [&] {
+            *n = n0;
+            Xapian::PositionIterator it = db->db.positionlist_begin(docid, t);
+            Xapian::PositionIterator end = db->db.positionlist_end(docid, t);
+            for (; it != end; ++it) {
+                if (*n == *cap) {
+                    *cap = *cap ? *cap * 2 : 64;
+                    *buf = static_cast<unsigned *>(ts_xrealloc(*buf, *cap * sizeof **buf));
+                }
+                (*buf)[(*n)++] = *it;
+            }
+            return static_cast<int>(TS_OK);
+        });
     });
 }
 
@@ -506,6 +551,7 @@ class RecordFacetSpy : public Xapian::MatchSpy
     }
     void operator()(const Xapian::Document &doc, double) override
     {
+        calls_++;
         if (!seen_.insert(doc.get_value(key_)).second)
             return;
         for (size_t f = 0; f < specs_.size(); f++) {
@@ -528,6 +574,14 @@ class RecordFacetSpy : public Xapian::MatchSpy
             }
         }
     }
+    size_t calls() const
+    {
+        return calls_;
+    }
+    size_t records() const
+    {
+        return seen_.size();
+    }
     std::vector<std::pair<std::string, size_t>> sorted(size_t f) const
     {
         std::vector<std::pair<std::string, size_t>> v(counts_[f].begin(), counts_[f].end());
@@ -539,6 +593,7 @@ class RecordFacetSpy : public Xapian::MatchSpy
 
   private:
     Xapian::valueno key_;
+    size_t calls_ = 0;
     std::vector<xs_facet_spec> specs_;
     std::unordered_set<std::string> seen_;
     std::vector<std::unordered_map<std::string, size_t>> counts_;
@@ -569,10 +624,17 @@ static void run_search(xs_db *db, const xs_search_opts *o, xs_hits *h)
         static_cast<Xapian::doccount>(o->offset), static_cast<Xapian::doccount>(o->limit),
         static_cast<Xapian::doccount>(std::max(o->check_at_least, want)));
     h->estimated = ms.get_matches_estimated();
+    // Exact when every matching document was looked at: the spy saw fewer
+    // than the matcher was asked to check (so it ran out of documents), or,
+    // without a spy, Xapian's bounds agree.
+    size_t checked = std::max(o->check_at_least, want);
+    h->exact =
+        spy ? spy->calls() < checked : ms.get_matches_lower_bound() == ms.get_matches_upper_bound();
     h->hits.clear();
     for (auto it = ms.begin(); it != ms.end(); ++it) {
         xs_hit hit;
         hit.weight = it.get_weight();
+        hit.did = *it;
         if (o->n_value_slots || o->want_data) {
             Xapian::Document d = it.get_document();
             for (size_t k = 0; k < o->n_value_slots; k++)
@@ -585,6 +647,15 @@ static void run_search(xs_db *db, const xs_search_opts *o, xs_hits *h)
     h->facets.clear();
     for (size_t f = 0; spy && f < o->n_facets; f++)
         h->facets.push_back(spy->sorted(f));
+    // Stopped early: the spy counted the records of the documents it saw, a
+    // sample; scale the counts up to Xapian's estimate of all matching records
+    // (same order, an estimate like the total, which the caller labels).
+    if (spy && !h->exact && spy->records() > 0 && h->estimated > spy->records()) {
+        double k = static_cast<double>(h->estimated) / static_cast<double>(spy->records());
+        for (auto &facet : h->facets)
+            for (auto &v : facet)
+                v.second = std::min(h->estimated, static_cast<size_t>(v.second * k + 0.5));
+    }
     enq.clear_matchspies(); // the spy dies before the Enquire
 }
 
@@ -614,6 +685,11 @@ extern "C" size_t xs_hits_estimated(const xs_hits *h)
     return h->estimated;
 }
 
+extern "C" int xs_hits_exact(const xs_hits *h)
+{
+    return h->exact;
+}
+
 extern "C" double xs_hits_weight(const xs_hits *h, size_t i)
 {
     return h->hits[i].weight;
@@ -624,6 +700,11 @@ extern "C" const char *xs_hits_value(const xs_hits *h, size_t i, size_t k, size_
     const std::string &v = h->hits[i].values[k];
     *len = v.size();
     return v.c_str();
+}
+
+extern "C" unsigned xs_hits_docid(const xs_hits *h, size_t i)
+{
+    return static_cast<unsigned>(h->hits[i].did);
 }
 
 extern "C" const char *xs_hits_data(const xs_hits *h, size_t i, size_t *len)
@@ -648,4 +729,47 @@ extern "C" const char *xs_hits_facet_value(const xs_hits *h, size_t f, size_t j,
 extern "C" void xs_hits_free(xs_hits *h)
 {
     delete h; // vectors and strings only: cannot throw
+}
+
+/* ---- partial updates ---- */
+
+static bool has_prefix(const std::string &t, const char *p)
+{
+    return t.compare(0, strlen(p), p) == 0;
+}
+
+extern "C" int xs_retag(xs_db *db, const char *idterm, size_t idlen, const char *const *drop,
+                        size_t n_drop, const char *const *keep, size_t n_keep,
+                        const char *const *terms, size_t n_terms, unsigned slot, const char *value,
+                        size_t value_len, ts_err *err)
+{
+    return guard(err, "xs_retag", [&] {
+        ensure_txn(db);
+        const std::string id(idterm, idlen);
+        std::vector<Xapian::docid> ids;
+        for (auto it = db->wdb.postlist_begin(id); it != db->wdb.postlist_end(id); ++it)
+            ids.push_back(*it);
+        for (Xapian::docid did : ids) {
+            Xapian::Document doc = db->wdb.get_document(did);
+            std::vector<std::string> old;
+            for (size_t d = 0; d < n_drop; d++) {
+                auto t = doc.termlist_begin();
+                t.skip_to(drop[d]);
+                for (; t != doc.termlist_end() && has_prefix(*t, drop[d]); ++t) {
+                    bool kept = false;
+                    for (size_t k = 0; k < n_keep && !kept; k++)
+                        kept = has_prefix(*t, keep[k]);
+                    if (!kept)
+                        old.push_back(*t);
+                }
+            }
+            for (const auto &t : old)
+                doc.remove_term(t);
+            for (size_t i = 0; i < n_terms; i++)
+                doc.add_boolean_term(terms[i]);
+            doc.add_value(slot, std::string(value, value_len));
+            db->wdb.replace_document(did, doc);
+        }
+        return static_cast<int>(TS_OK);
+    });
 }

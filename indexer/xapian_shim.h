@@ -44,6 +44,12 @@ void xs_close(xs_db *db); /* NULL ok */
 /* Number of documents (a reader reopens to the latest commit first; a writer
  * counts its uncommitted changes). */
 int xs_doc_count(xs_db *db, size_t *out, struct ts_err *err);
+/* Which commit a reader sees: reopens a reader to the latest commit first
+ * (as a search does), then gives the database's UUID (36 characters + NUL
+ * into uuid[cap], "" if the backend has none) and revision. The pair names
+ * one state of one index: a rebuilt index in the same folder gets a new
+ * UUID, every commit a higher revision (search result caches key on it). */
+int xs_revision(xs_db *db, char *uuid, size_t cap, uint64_t *rev, struct ts_err *err);
 /* Number of documents indexed by `term`. */
 int xs_termfreq(xs_db *db, const char *term, size_t len, size_t *out, struct ts_err *err);
 /* Best spelling correction of `word` from the spelling dictionary (edit
@@ -54,6 +60,14 @@ int xs_spelling(xs_db *db, const char *word, size_t len, char **out, struct ts_e
  * a malloc'd array of malloc'd strings (free each and the array). */
 int xs_term_values(xs_db *db, const char *term, size_t len, unsigned slot, char ***vals, size_t *n,
                    struct ts_err *err);
+
+/* Positions of `term` in document `docid` (ascending; none if the document
+ * lacks the term or is gone), appended at (*buf)[*n] to the caller's reusable
+ * array *buf (capacity *cap, grown with ts_xrealloc; free() it when done),
+ * *n counting them in. Meant for the revision a search just used: reopens only
+ * when a writer has overtaken it (the document is then usually gone). */
+int xs_positions(xs_db *db, unsigned docid, const char *term, size_t len, unsigned **buf,
+                 size_t *cap, size_t *n, struct ts_err *err);
 
 /* ---- documents ---- */
 
@@ -110,6 +124,13 @@ int xs_delete_term(xs_db *db, const char *term, size_t len, struct ts_err *err);
 int xs_clear(xs_db *db, struct ts_err *err);
 /* Make the changes since the last commit durable and visible to readers. */
 int xs_commit(xs_db *db, struct ts_err *err);
+/* On every document indexed by idterm: remove the terms that start with one
+ * of drop[] (but not with one of keep[]), add the boolean terms[] (NUL-
+ * terminated) and set value `slot`. Text, positions and data are untouched:
+ * for changes of holdings, not of content. */
+int xs_retag(xs_db *db, const char *idterm, size_t idlen, const char *const *drop, size_t n_drop,
+             const char *const *keep, size_t n_keep, const char *const *terms, size_t n_terms,
+             unsigned slot, const char *value, size_t value_len, struct ts_err *err);
 
 /* ---- queries ---- */
 
@@ -160,9 +181,14 @@ int xs_search(xs_db *db, const struct xs_search_opts *opts, xs_hits **out, struc
 
 size_t xs_hits_count(const xs_hits *h);
 size_t xs_hits_estimated(const xs_hits *h); /* matching documents (after collapsing) */
+/* 1 when every matching document was looked at, so the estimate and the facet
+ * counts are exact; 0 when the matcher stopped after check_at_least. */
+int xs_hits_exact(const xs_hits *h);
 double xs_hits_weight(const xs_hits *h, size_t i);
 /* Value number k (index into opts.value_slots) of hit i; valid until xs_hits_free. */
 const char *xs_hits_value(const xs_hits *h, size_t i, size_t k, size_t *len);
+/* Document id of hit i, for xs_positions(). */
+unsigned xs_hits_docid(const xs_hits *h, size_t i);
 /* Document data of hit i (empty unless want_data); valid until xs_hits_free. */
 const char *xs_hits_data(const xs_hits *h, size_t i, size_t *len);
 /* Facet f (index into opts.facets): number of values, and value j with its

@@ -58,11 +58,17 @@ static int check_filters(struct request *req, struct search_in *in)
     return TS_OK;
 }
 
-static int run_search(struct request *req, const struct search_in *in, struct ix_results **out)
+/* Search through the process's result cache (views.c): only the index's
+ * answer is cached; the handlers below read titles, authors and availability
+ * from the catalogue for every hit on every request. X-Search-Cache says
+ * which it was (hit, miss; absent when the cache is off). */
+static int run_search(struct request *req, struct response *res, const struct search_in *in,
+                      struct ix_results **out)
 {
+    ix_cache *cache = view_search_cache(req);
     struct ix_query q;
     indexer *ix;
-    int rc;
+    int rc, hit = 0;
 
     *out = NULL;
     memset(&q, 0, sizeof q);
@@ -78,9 +84,12 @@ static int run_search(struct request *req, const struct search_in *in, struct ix
     q.hi_end = "</mark>";
     q.escape_html = 1;
     q.snippet_chars = 200;
-    if ((rc = view_indexer(req, &ix)))
+    if ((rc = view_indexer(req, &ix)) ||
+        (rc = indexer_search_cached(ix, cache, &q, out, &hit, &req->err)))
         return rc;
-    return indexer_search(ix, &q, out, &req->err);
+    if (cache)
+        res_header(res, "X-Search-Cache", hit ? "hit" : "miss");
+    return TS_OK;
 }
 
 static const char *section_url(struct request *req, int64_t id, const char *path)
@@ -137,7 +146,7 @@ int h_api_search(struct request *req, struct response *res)
         return rc;
     if (in.limit == 0)
         in.limit = API_LIMIT_DEFAULT;
-    if ((rc = view_catalog(req, &cat)) || (rc = run_search(req, &in, &r)))
+    if ((rc = view_catalog(req, &cat)) || (rc = run_search(req, res, &in, &r)))
         goto out;
     hits = json_array();
     for (size_t i = 0; i < r->n_hits; i++) {
@@ -156,8 +165,10 @@ int h_api_search(struct request *req, struct response *res)
                             libraries_json(req, cat, rec), "score", h->weight));
         cat_record_free(rec);
     }
-    root = json_pack("{s:s, s:o, s:o, s:s?}", "query", in.q, "hits", hits, "facets", facets_json(r),
-                     "did_you_mean", r->did_you_mean);
+    /* "estimated": total and facet counts were extrapolated by the index (a
+     * query matching very many documents; indexer.h, ix_results.exact) */
+    root = json_pack("{s:s, s:o, s:o, s:s?, s:b}", "query", in.q, "hits", hits, "facets",
+                     facets_json(r), "did_you_mean", r->did_you_mean, "estimated", !r->exact);
     if (root)
         view_paging(root, r->total, in.offset, in.limit, r->n_hits);
     rc = respond_json(res, 200, root);
@@ -211,8 +222,16 @@ int h_page_home(struct request *req, struct response *res)
 }
 
 /* Facet block for the page: values as links that set (or clear) a filter. */
+/* A count for the page: "≈1,234"-style marking when the index estimated it. */
+static json_t *count_page(struct request *req, size_t n, int exact)
+{
+    if (exact)
+        return json_integer((json_int_t)n);
+    return json_string(req_printf(req, "\xE2\x89\x88%zu", n)); /* ≈ */
+}
+
 static json_t *facet_page(struct request *req, const struct ix_facet *f, const char *arg,
-                          const char *label_prefix, const char *current)
+                          const char *label_prefix, const char *current, int exact)
 {
     json_t *values = json_array();
 
@@ -222,8 +241,8 @@ static json_t *facet_page(struct request *req, const struct ix_facet *f, const c
         const char *label = strcmp(arg, "library") == 0 ? view_library_name(req, v)
                             : strcmp(arg, "year") == 0  ? v
                                                         : view_label(req, label_prefix, v);
-        json_array_append_new(values, json_pack("{s:s, s:I, s:s, s:b}", "label", label, "count",
-                                                (json_int_t)f->values[i].count, "url",
+        json_array_append_new(values, json_pack("{s:s, s:o, s:s, s:b}", "label", label, "count",
+                                                count_page(req, f->values[i].count, exact), "url",
                                                 page_url_with(req, arg, active ? NULL : v, "page"),
                                                 "active", active));
     }
@@ -329,7 +348,7 @@ int h_page_search(struct request *req, struct response *res)
         goto fail;
     in.offset = (page - 1) * PAGE_SIZE;
     in.limit = PAGE_SIZE;
-    if ((rc = view_catalog(req, &cat)) || (rc = run_search(req, &in, &r)))
+    if ((rc = view_catalog(req, &cat)) || (rc = run_search(req, res, &in, &r)))
         goto fail;
     hits = json_array();
     for (size_t i = 0; i < r->n_hits; i++)
@@ -345,9 +364,9 @@ int h_page_search(struct request *req, struct response *res)
                   : strcmp(arg, "language") == 0 ? in.language
                   : strcmp(arg, "year") == 0     ? in.year
                                                  : in.library;
-        json_array_append_new(facets,
-                              facet_page(req, &r->facets[f], arg,
-                                         strcmp(arg, "type") == 0 ? "type_" : "lang_", current));
+        json_array_append_new(facets, facet_page(req, &r->facets[f], arg,
+                                                 strcmp(arg, "type") == 0 ? "type_" : "lang_",
+                                                 current, r->exact));
     }
     filters = json_array();
     if (in.library)
@@ -369,7 +388,7 @@ int h_page_search(struct request *req, struct response *res)
             filters,
             filter_chip(req, req_printf(req, "%s %s", req_t(req, "year_label"), in.year), "year"));
     json_object_set_new(ctx, "searched", json_true());
-    json_object_set_new(ctx, "total", json_integer((json_int_t)r->total));
+    json_object_set_new(ctx, "total", count_page(req, r->total, r->exact));
     json_object_set_new(ctx, "from", json_integer((json_int_t)(in.offset + (r->n_hits ? 1 : 0))));
     json_object_set_new(ctx, "to", json_integer((json_int_t)(in.offset + r->n_hits)));
     json_object_set_new(ctx, "has_hits", json_boolean(json_array_size(hits) > 0));

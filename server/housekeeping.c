@@ -62,11 +62,13 @@ static void drain(struct server_ctx *s, catalog *cat)
     int64_t *ids = NULL;
     size_t n = 0;
 
-    if (catalog_queue_list(cat, 1, &ids, &n, &err) || n == 0) {
+    if (catalog_queue_list(cat, 1, &ids, &n, &err)) {
         free(ids);
         return;
     }
     free(ids);
+    if (n == 0 && catalog_holdings_queue_count(cat) <= 0)
+        return;
     o.data_dir = s->cfg.data_dir;
     o.n_workers = 1;
     if (import_drain(&o, &sum, &err))

@@ -1,6 +1,7 @@
 /*
  * server/views.c - small helpers shared by the handlers (see views.h).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,33 @@ int view_indexer(struct request *req, indexer **ix)
     if (rc == TS_ENOTFOUND)
         return ts_fail(&req->err, TS_EBUSY, "the search index is not built yet");
     return rc;
+}
+
+/* One cache per process rather than per server: server_ctx (server_int.h)
+ * has no slot for it, and sharing is safe because entries are tied to one
+ * index state. Servers started with different sizes resize it. */
+static pthread_mutex_t search_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static ix_cache *search_cache;
+static size_t search_cache_cap;
+
+ix_cache *view_search_cache(struct request *req)
+{
+    size_t want = req->srv->cfg.search_cache;
+    ix_cache *c;
+
+    if (want == 0)
+        return NULL;
+    pthread_mutex_lock(&search_cache_lock);
+    if (!search_cache) {
+        search_cache = ix_cache_new(want);
+        search_cache_cap = want;
+    } else if (search_cache_cap != want) {
+        ix_cache_set_capacity(search_cache, want);
+        search_cache_cap = want;
+    }
+    c = search_cache;
+    pthread_mutex_unlock(&search_cache_lock);
+    return c;
 }
 
 json_t *view_split(const char *s, const char *sep)

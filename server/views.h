@@ -18,6 +18,12 @@ struct request;
 int view_catalog(struct request *req, catalog **cat);
 int view_indexer(struct request *req, indexer **ix);
 
+/* The process's search result cache, sized by cfg.search_cache; NULL when
+ * that is 0. Shared by every worker thread and every server in the process
+ * (its entries are keyed on the index's UUID and revision, so two data
+ * folders never see each other's results); lives until the process exits. */
+ix_cache *view_search_cache(struct request *req);
+
 /* "A; B" -> ["A", "B"] (parts trimmed, empty ones skipped); NULL -> []. New reference. */
 json_t *view_split(const char *s, const char *sep);
 /* "isbn:978... uuid:x" -> [{"scheme":"isbn","value":"978..."}, ...]. New reference. */

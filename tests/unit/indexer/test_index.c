@@ -573,6 +573,57 @@ static void test_put_idempotent_and_delete(void)
     indexer_close(w);
 }
 
+/* A desk change rewrites where a record is held and available, on every
+ * document of the record, and nothing else: text, language and type stay. */
+static void test_set_holdings(void)
+{
+    static const char *const libs[] = {"A", "Q1"}, *const avail[] = {"Q1"};
+    struct ts_err err;
+    struct ix_query q = {0};
+    struct ix_results *r = NULL;
+    indexer *w = NULL;
+    const char *d = t_tmpdir();
+    size_t before;
+
+    T_REQUIRE(T_OK(indexer_open_writer(d, &w, &err), &err));
+    for (size_t i = 0; i < N_RECS; i++)
+        T_OK(put_rec(w, &recs[i], &err), &err);
+    before = indexer_doc_count(w);
+    /* record 1 ("Cài đặt..."): held at A and B, nothing available */
+    T_OK(indexer_set_holdings(w, 1, libs, 2, avail, 1, &err), &err);
+    T_OK(indexer_set_holdings(w, 99, libs, 2, avail, 1, &err), &err); /* no documents: fine */
+    T_OK(indexer_commit(w, &err), &err);
+    T_EQ_INT(indexer_doc_count(w), before);
+    q.text = "cai dat goi";
+    q.limit = 10;
+    q.available_at = "Q1";
+    T_OK(indexer_search(w, &q, &r, &err), &err);
+    T_CHECK(has_hit(r, 1));
+    T_CHECK(r && r->n_hits && r->hits[0].section_path); /* sections were retagged too */
+    ix_results_free(r);
+    q.available_at = NULL;
+    q.library = "B"; /* no longer held at B */
+    T_OK(indexer_search(w, &q, &r, &err), &err);
+    T_CHECK(!has_hit(r, 1));
+    ix_results_free(r);
+    q.library = "Q1";
+    q.language = "vi"; /* XLANG terms share the XL prefix and must survive */
+    q.type = "ebook";
+    T_OK(indexer_search(w, &q, &r, &err), &err);
+    T_CHECK(has_hit(r, 1));
+    T_CHECK(r && facet(r, "library", "Q1") == 1 && facet(r, "library", "B") == 0);
+    ix_results_free(r);
+    /* and back: nowhere available */
+    T_OK(indexer_set_holdings(w, 1, libs, 2, NULL, 0, &err), &err);
+    T_OK(indexer_commit(w, &err), &err);
+    q.library = NULL;
+    q.available_at = "Q1";
+    T_OK(indexer_search(w, &q, &r, &err), &err);
+    T_CHECK(!has_hit(r, 1));
+    ix_results_free(r);
+    indexer_close(w);
+}
+
 static void test_same_prepared_twice(void)
 {
     struct ts_err err;
@@ -773,6 +824,7 @@ int main(int argc, char **argv)
         {"suggest", test_suggest},
         {"put_idempotent_and_delete", test_put_idempotent_and_delete},
         {"same_prepared_twice", test_same_prepared_twice},
+        {"set_holdings", test_set_holdings},
         {"uncommitted_invisible", test_uncommitted_invisible},
         {"reader_sees_commits", test_reader_sees_commits},
         {"prepare_threads", test_prepare_threads},
