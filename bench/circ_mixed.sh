@@ -410,6 +410,11 @@ CHECK=$(grep '^circ-check:' "$WORK/circ-check.txt" || cat "$WORK/circ-check.txt"
 say "raw durable sqlite loop again (${RAW_SECONDS} s)"
 "$DURABLE" "$DATA" --seconds "$RAW_SECONDS" >"$WORK/raw-after.txt"
 RAW2=$(grep '^durable-result:' "$WORK/raw-after.txt")
+# the same checkouts and returns through the catalogue in one thread, no HTTP
+# and no load generator: what the circulation rules keep of the disk's rate
+say "catalogue desk loop (${RAW_SECONDS} s, one thread, no HTTP)"
+"$DURABLE" --desk "$DATA" --seconds "$RAW_SECONDS" >"$WORK/desk.txt"
+DESK=$(grep '^desk-result:' "$WORK/desk.txt")
 LOAD_END="$(loadavg)"
 
 # ---------------------------------------------------------------- 6. report
@@ -445,16 +450,18 @@ grep '^circ-error:' "$WORK/wrk.txt" | sed 's/^/  /' || true
 echo
 awk -v secs="$SECS" -v co="$CO" -v re="$RE" -v rn="$RN" -v r1="$RAW_TPS1" -v r2="$RAW_TPS2" \
     -v cpu="$((C1 - C0))" -v tck="$CLK_TCK" -v req="$(kv "$TOTAL" requests)" \
-    -v t0="$T0" -v t1="$T1" 'BEGIN {
+    -v t0="$T0" -v t1="$T1" -v desk="$(kv "$DESK" ops_per_s)" 'BEGIN {
     w = (co + re + rn) / secs; raw = (r1 + r2) / 2
     printf "checkouts/s %.1f, returns/s %.1f, renewals/s %.1f: writes/s %.1f\n", co / secs, re / secs, rn / secs, w
     printf "raw durable sqlite (one-row BEGIN IMMEDIATE..COMMIT, synchronous=FULL): %.1f tx/s before, %.1f after, mean %.1f\n", r1, r2, raw
     printf "writes/s as a share of the raw rate: %.1f%% (target >= 70%%)\n", raw > 0 ? 100 * w / raw : 0
+    printf "catalogue desk loop (checkout/return in one thread, no HTTP): %.1f ops/s = %.1f%% of the raw rate\n", desk, raw > 0 ? 100 * desk / raw : 0
     printf "all requests: %.1f req/s; server CPU %.2f ms per request (%.1f CPU-s over %.1f s wall)\n",
         req / secs, req ? cpu / tck * 1000 / req : 0, cpu / tck, t1 - t0
 }'
 echo "raw before: $RAW1"
 echo "raw after:  $RAW2"
+echo "desk loop:  $DESK"
 echo "client: $TOTAL"
 echo "client: $STATE"
 echo "client: $WRKL"

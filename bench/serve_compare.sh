@@ -4,12 +4,20 @@
 # (bench/queries.txt), 1 and 8 connections (see bench/README.md).
 #
 # Usage: bench/serve_compare.sh [CORPUS] [--data-full DIR | --no-full]
-#            [--duration SECS] [--warmup SECS] [--threads N] [--kiwix-pages LIST]
+#            [--full-set all|mixed] [--search-cache N] [--duration SECS]
+#            [--warmup SECS] [--threads N] [--kiwix-pages LIST]
 #            [--tusach BIN] [--build] [--work DIR] [--keep]
-#   CORPUS         fetched corpus (default ~/.cache/tusach-corpus)
-#   --data-full    a tusach data folder with the mixed set (the full corpus)
-#                  already imported; default: import WORK/docsets/mixed afresh
-#   --no-full      skip the full-corpus RSS run
+#   CORPUS         fetched corpus (default ~/.cache/tusach-corpus; fetched with
+#                  ../shared/corpus/fetch.sh when missing)
+#   --data-full    a tusach data folder with the full corpus already imported;
+#                  default: import it afresh (see --full-set)
+#   --full-set     what "the full corpus" is: all (default: every folder of the
+#                  corpus - epub html metadata pdf text, i.e. the handbook in 26
+#                  languages, LibreOffice help, PDFs, man pages, mails, MARC ...)
+#                  or mixed (bench/make-docsets.sh's 1,127-file mixed set)
+#   --no-full      skip the full-corpus runs
+#   --search-cache tusach serve --search-cache for the cache-on server (default:
+#                  tusach's own, 1000); the cache-off server always runs with 0
 #   --duration     seconds per measured wrk run (default 20, at most 30)
 #   --warmup       seconds of wrk before each measured run, discarded (default 3)
 #   --threads      tusach serve --threads (default: tusach's own, = CPUs)
@@ -21,13 +29,16 @@
 #   --keep         keep the default work folder
 #
 # Runs (wrk -t1 -c1 and -t2 -c8, each after a discarded warm-up):
-#   tusach /search?q=Q (HTML page), tusach /api/v1/search?q=Q (JSON),
+#   tusach /search?q=Q (HTML page) and /api/v1/search?q=Q (JSON), each on a
+#   server with the search result cache on and on one with it off,
 #   kiwix-serve /search?content=handbook&pattern=Q&pageLength=N,
-#   and with the mixed set imported: tusach API and page at 8 connections.
+#   and with the full corpus imported: tusach API and page at 8 connections,
+#   cache on and off, and both servers' RSS.
 # Every request takes the next query of bench/queries.txt (bench/wrk/queries.lua).
 # Output: one table (req/s, p50/p95/p99/max ms from wrk's histogram, non-2xx +
-# socket errors, server CPU ms per request, server VmHWM after the run, 1-min
-# load average before-after), tusach/kiwix ratios, the targets, and a per-query
+# socket errors, cache hits among the answers, server CPU ms per request,
+# server VmHWM and VmRSS after the run, 1-min load average before-after),
+# tusach/kiwix ratios and the targets for cache on and off, and a per-query
 # check (hits, zero-hit queries, slowest queries with their URL).
 # Servers listen on 127.0.0.1 only and are stopped on exit (trap).
 set -Eeuo pipefail
@@ -37,6 +48,8 @@ REPO="$(cd "$HERE/.." && pwd)"
 CORPUS="${HOME}/.cache/tusach-corpus"
 DATA_FULL=""
 FULL=1
+FULL_SET=all
+SEARCH_CACHE=""
 DURATION=20
 WARMUP=3
 THREADS=""
@@ -52,6 +65,8 @@ while [ $# -gt 0 ]; do
     case "$1" in
     --data-full) DATA_FULL="$2"; shift 2 ;;
     --no-full) FULL=0; shift ;;
+    --full-set) FULL_SET="$2"; shift 2 ;;
+    --search-cache) SEARCH_CACHE="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
@@ -60,7 +75,7 @@ while [ $# -gt 0 ]; do
     --build) BUILD=1; shift ;;
     --work) WORK="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,46p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "serve_compare: unknown option $1" >&2; exit 2 ;;
     *) CORPUS="$1"; shift ;;
     esac
@@ -71,6 +86,7 @@ say() { echo "serve_compare: $*" >&2; }
 
 [ "$DURATION" -ge 1 ] && [ "$DURATION" -le 30 ] || die "--duration must be 1..30 s"
 [ "$WARMUP" -ge 0 ] && [ "$WARMUP" -le 30 ] || die "--warmup must be 0..30 s"
+case "$FULL_SET" in all | mixed) ;; *) die "--full-set must be all or mixed" ;; esac
 
 # 1. Install check (Debian packages, also in bench/deps.txt).
 command -v wrk >/dev/null || die "wrk missing (Debian package: wrk)"
@@ -88,6 +104,14 @@ if [ ! -x "$TUSACH" ] || [ "$BUILD" -eq 1 ]; then
 fi
 "$TUSACH" serve --help >/dev/null 2>&1 || die "$TUSACH has no 'serve' command"
 [ -z "$DATA_FULL" ] || [ -d "$DATA_FULL" ] || die "--data-full $DATA_FULL: no such folder"
+"$TUSACH" serve --help 2>&1 | grep -q -- --search-cache || die "$TUSACH has no --search-cache"
+# The corpus: fetched (cached in CORPUS) if it is not there yet.
+if [ ! -d "$CORPUS/html/debian-handbook" ]; then
+    FETCH="$REPO/../shared/corpus/fetch.sh"
+    [ -x "$FETCH" ] || [ -f "$FETCH" ] || die "no corpus in $CORPUS and no $FETCH"
+    say "fetching the corpus into $CORPUS (cached; takes a while the first time)"
+    bash "$FETCH" "$CORPUS" >&2 || die "corpus fetch failed"
+fi
 
 if [ -z "$WORK" ]; then
     WORK="$(mktemp -d /tmp/tusach-serve.XXXXXX)"
@@ -230,25 +254,37 @@ zimwriterfs -J 2 --welcome=index.html --illustration=illustration.png --language
     die "zimwriterfs failed: $WORK/zimwriterfs.log"
 say "  $(du -h "$ZIM" | cut -f1) ZIM, $(find "$ZSRC" -name '*.html' | wc -l) HTML pages"
 
-# 3. Servers.
-TPORT=$(free_port)
+# 3. Servers: tusach with the search result cache on and off (two processes on
+# the same data folder; an idle one costs nothing), kiwix-serve.
 targs=()
 [ -n "$THREADS" ] && targs=(--threads "$THREADS")
-"$TUSACH" --data "$WORK/tusach-hb" serve --listen 127.0.0.1 --port "$TPORT" "${targs[@]}" \
-    >"$WORK/tusach-hb.serve.log" 2>&1 &
-TPID=$!
-SERVER_PIDS+=("$TPID")
-wait_up "$TPID" "http://127.0.0.1:$TPORT/api/v1/health" ||
-    die "tusach serve did not come up: $WORK/tusach-hb.serve.log"
+cargs=()
+[ -n "$SEARCH_CACHE" ] && cargs=(--search-cache "$SEARCH_CACHE")
+start_tusach() { # DATA LOG CACHE-ARGS... -> sets SPID SPORT
+    local data="$1" log="$2"
+    shift 2
+    SPORT=$(free_port)
+    "$TUSACH" --data "$data" serve --listen 127.0.0.1 --port "$SPORT" "${targs[@]}" "$@" \
+        >"$log" 2>&1 &
+    SPID=$!
+    SERVER_PIDS+=("$SPID")
+    wait_up "$SPID" "http://127.0.0.1:$SPORT/api/v1/health" ||
+        die "tusach serve did not come up: $log"
+}
+start_tusach "$WORK/tusach-hb" "$WORK/tusach-hb.serve.log" "${cargs[@]}"
+TPID=$SPID TPORT=$SPORT
+start_tusach "$WORK/tusach-hb" "$WORK/tusach-hb-nc.serve.log" --search-cache 0
+NPID=$SPID NPORT=$SPORT
 KPORT=$(free_port)
-while [ "$KPORT" = "$TPORT" ]; do KPORT=$(free_port); done
+while [ "$KPORT" = "$TPORT" ] || [ "$KPORT" = "$NPORT" ]; do KPORT=$(free_port); done
 kiwix-serve --address 127.0.0.1 --port "$KPORT" "$ZIM" >"$WORK/kiwix.log" 2>&1 &
 KPID=$!
 SERVER_PIDS+=("$KPID")
 wait_up "$KPID" "http://127.0.0.1:$KPORT/" || die "kiwix-serve did not come up: $WORK/kiwix.log"
 KVER=$({ kiwix-serve --version 2>&1 || true; } | awk '/^kiwix-tools/ { print $1, $2; exit }')
 KVER=${KVER:-kiwix-tools}
-say "tusach serve pid $TPID port $TPORT; kiwix-serve ($KVER) pid $KPID port $KPORT"
+say "tusach serve pid $TPID port $TPORT (cache on), pid $NPID port $NPORT (cache off);"
+say "kiwix-serve ($KVER) pid $KPID port $KPORT"
 
 # kiwix's search URL (kiwix-tools 3.x: /search?content=BOOK&pattern=Q) and its
 # full-text index: a search must find results.
@@ -261,13 +297,17 @@ kcheck=$(curl -s "http://127.0.0.1:$KPORT/search?content=$KIWIX_BOOK&pattern=fir
     die "kiwix search /search?content=$KIWIX_BOOK&pattern=firewall found nothing (no full-text index?)"
 say "kiwix full-text index ok: 'firewall' -> $kcheck hits"
 
-# endpoint table: NAME SERVER PID PORT TEMPLATE
-EP_NAMES=(page api)
+# endpoint table: NAME SERVER PID PORT TEMPLATE ("-nc": the cache-off server)
+EP_NAMES=(page api page-nc api-nc)
 declare -A EP_SERVER EP_PID EP_PORT EP_TMPL
 EP_SERVER[page]=tusach; EP_PID[page]=$TPID; EP_PORT[page]=$TPORT
 EP_TMPL[page]='/search?q={q}'
 EP_SERVER[api]=tusach; EP_PID[api]=$TPID; EP_PORT[api]=$TPORT
 EP_TMPL[api]='/api/v1/search?q={q}'
+EP_SERVER[page-nc]=tusach; EP_PID[page-nc]=$NPID; EP_PORT[page-nc]=$NPORT
+EP_TMPL[page-nc]='/search?q={q}'
+EP_SERVER[api-nc]=tusach; EP_PID[api-nc]=$NPID; EP_PORT[api-nc]=$NPORT
+EP_TMPL[api-nc]='/api/v1/search?q={q}'
 IFS=',' read -r -a kpages <<<"$KIWIX_PAGES"
 for n in "${kpages[@]}"; do
     EP_NAMES+=("kiwix$n")
@@ -276,10 +316,10 @@ for n in "${kpages[@]}"; do
 done
 ep_label() {
     case "$1" in
-    page) echo "/search (page)" ;;
-    api) echo "/api/v1/search" ;;
-    full-page) echo "/search (page)" ;;
-    full-api) echo "/api/v1/search" ;;
+    *page) echo "/search (page), cache on" ;;
+    *api) echo "/api/v1/search, cache on" ;;
+    *page-nc) echo "/search (page), cache off" ;;
+    *api-nc) echo "/api/v1/search, cache off" ;;
     kiwix*) echo "/search ${1#kiwix}/page" ;;
     esac
 }
@@ -301,8 +341,8 @@ per_query() { # NAME
             ts+=("$t")
         done
         case "$name" in
-        api) hits=$({ grep -o '"total":[0-9]*' "$out" || true; } | head -1 | cut -d: -f2) ;;
-        page) hits=$({ grep -o 'class="count"[^<]*' "$out" || true; } |
+        api*) hits=$({ grep -o '"total":[0-9]*' "$out" || true; } | head -1 | cut -d: -f2) ;;
+        page*) hits=$({ grep -o 'class="count"[^<]*' "$out" || true; } |
                   { grep -o '[0-9][0-9.,]*$' || true; } | tr -d '.,')
               hits=${hits:-0} ;;
         kiwix*) hits=$(kiwix_total <"$out") ;;
@@ -317,7 +357,7 @@ for name in "${EP_NAMES[@]}"; do per_query "$name"; done
 
 # 4. Load runs.
 RESULTS="$WORK/results.tsv"
-printf 'server\tendpoint\tconns\trps\tp50\tp95\tp99\tmax\terrors\tcpu_ms_req\thwm_mb\tload\tstatuses\n' >"$RESULTS"
+printf 'server\tendpoint\tconns\trps\tp50\tp95\tp99\tmax\terrors\tcpu_ms_req\thwm_mb\tload\tstatuses\tcache_hit_pct\trss_mb\n' >"$RESULTS"
 wrk_run() { # NAME CONNS PID PORT TEMPLATE SERVER
     local name="$1" c="$2" pid="$3" port="$4" tmpl="$5" server="$6" t=1 out line
     [ "$c" -gt 1 ] && t=2
@@ -336,14 +376,18 @@ wrk_run() { # NAME CONNS PID PORT TEMPLATE SERVER
     line=$(grep '^wrk-result:' "$out") || die "no wrk-result line in $out"
     kill -0 "$pid" 2>/dev/null || die "$server died during the run"
     awk -v line="$line" -v server="$server" -v ep="$name" -v c="$c" -v dc="$((c1 - c0))" \
-        -v tck="$CLK_TCK" -v hwm="$(status_kb "$pid" VmHWM)" -v load="$l0-$(loadavg)" '
+        -v tck="$CLK_TCK" -v hwm="$(status_kb "$pid" VmHWM)" -v rss="$(status_kb "$pid" VmRSS)" \
+        -v load="$l0-$(loadavg)" '
         BEGIN {
             n = split(line, kv, " ")
             for (i = 2; i <= n; i++) { split(kv[i], p, "="); v[p[1]] = p[2] }
             cpu = v["requests"] > 0 ? dc / tck * 1000 / v["requests"] : 0
-            printf "%s\t%s\t%d\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t%.2f\t%.1f\t%s\t%s\n",
+            seen = v["cache_hits"] + v["cache_misses"]
+            hitpct = seen > 0 ? sprintf("%.1f", 100 * v["cache_hits"] / seen) : "-"
+            printf "%s\t%s\t%d\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t%.2f\t%.1f\t%s\t%s\t%s\t%.1f\n",
                 server, ep, c, v["rps"], v["p50_ms"], v["p95_ms"], v["p99_ms"], v["max_ms"],
-                v["non2xx"] + v["sock_errors"], cpu, hwm / 1024, load, v["statuses"] }' >>"$RESULTS"
+                v["non2xx"] + v["sock_errors"], cpu, hwm / 1024, load, v["statuses"], hitpct,
+                rss / 1024 }' >>"$RESULTS"
     say "  $(tail -1 "$RESULTS" | cut -f1-9 | tr '\t' ' ')"
 }
 for name in "${EP_NAMES[@]}"; do
@@ -352,11 +396,15 @@ for name in "${EP_NAMES[@]}"; do
         wrk_run "$name" "$c" "${EP_PID[$name]}" "${EP_PORT[$name]}" "${EP_TMPL[$name]}" "${EP_SERVER[$name]}"
     done
 done
-T_LOG_WARN=$(grep -c -E ' (WARN|ERROR) ' "$WORK/tusach-hb.serve.log" || true)
+T_LOG_WARN=$(cat "$WORK/tusach-hb.serve.log" "$WORK/tusach-hb-nc.serve.log" |
+    grep -c -E ' (WARN|ERROR) ' || true)
+HB_RSS_ON=$(status_kb "$TPID" VmRSS) HB_RSS_OFF=$(status_kb "$NPID" VmRSS)
 stop_server "$TPID"
+stop_server "$NPID"
 stop_server "$KPID"
 
-# 5. Full corpus: RSS of tusach serve with the mixed set imported.
+# 5. Full corpus: the same runs at 8 connections (cache on and off) with the
+# whole corpus imported, and the RSS of both servers.
 FULL_NOTE=""
 if [ "$FULL" -eq 1 ]; then
     if [ -n "$DATA_FULL" ]; then
@@ -364,60 +412,82 @@ if [ "$FULL" -eq 1 ]; then
         FULL_NOTE="data folder $FDATA (given)"
     else
         FDATA="$WORK/tusach-full"
-        say "tusach: importing the mixed set (full corpus; takes minutes)"
         new_data "$FDATA"
+        if [ "$FULL_SET" = mixed ]; then
+            FSRC=("$WORK/docsets/mixed")
+        else
+            FSRC=()
+            for d in epub html metadata pdf text; do
+                [ -d "$CORPUS/$d" ] && FSRC+=("$CORPUS/$d")
+            done
+        fi
+        say "tusach: importing the full corpus ($FULL_SET: ${FSRC[*]}; takes minutes)"
         s0=$(date +%s)
-        set +e
-        timeout 1800 "$TUSACH" --data "$FDATA" import "$WORK/docsets/mixed" --library BENCH \
-            >"$FDATA.import.log" 2>&1
-        st=$?
-        set -e
-        [ "$st" -eq 0 ] || [ "$st" -eq 3 ] || die "mixed import failed ($st): $FDATA.import.log"
-        FULL_NOTE="$(grep -o 'batch [0-9]*: imported.*' "$FDATA.import.log" | tail -1) ($(($(date +%s) - s0)) s)"
+        FULL_NOTE=""
+        for src in "${FSRC[@]}"; do
+            set +e
+            timeout 3600 "$TUSACH" --data "$FDATA" import "$src" --library BENCH \
+                >>"$FDATA.import.log" 2>&1
+            st=$?
+            set -e
+            [ "$st" -eq 0 ] || [ "$st" -eq 3 ] || die "import of $src failed ($st): $FDATA.import.log"
+        done
+        FULL_NOTE="$FULL_SET: $(grep -o 'batch [0-9]*: imported [0-9]*, unchanged [0-9]*, failed [0-9]*' \
+            "$FDATA.import.log" | awk '{ i += $4; f += $8 } END { printf "%d files imported, %d failed", i, f }'), $(($(date +%s) - s0)) s"
     fi
-    FPORT=$(free_port)
-    "$TUSACH" --data "$FDATA" serve --listen 127.0.0.1 --port "$FPORT" "${targs[@]}" \
-        >"$WORK/tusach-full.serve.log" 2>&1 &
-    FPID=$!
-    SERVER_PIDS+=("$FPID")
-    wait_up "$FPID" "http://127.0.0.1:$FPORT/api/v1/health" ||
-        die "tusach serve (full) did not come up: $WORK/tusach-full.serve.log"
+    FULL_DU=$(du -sm "$FDATA" | cut -f1)
+    start_tusach "$FDATA" "$WORK/tusach-full.serve.log" "${cargs[@]}"
+    FPID=$SPID FPORT=$SPORT
+    start_tusach "$FDATA" "$WORK/tusach-full-nc.serve.log" --search-cache 0
+    FNPID=$SPID FNPORT=$SPORT
     FULL_DOCS=$(curl -s "http://127.0.0.1:$FPORT/api/v1/health" | tr -d '\n')
-    say "wrk: tusach (full) /api/v1/search, 8 connections"
-    wrk_run full-api 8 "$FPID" "$FPORT" '/api/v1/search?q={q}' tusach
-    say "wrk: tusach (full) /search page, 8 connections"
-    wrk_run full-page 8 "$FPID" "$FPORT" '/search?q={q}' tusach
-    FULL_RSS_NOW=$(status_kb "$FPID" VmRSS)
+    FULL_RSS_IDLE=$(status_kb "$FPID" VmRSS)
+    for ep in api page; do
+        tmpl='/api/v1/search?q={q}'
+        [ "$ep" = page ] && tmpl='/search?q={q}'
+        say "wrk: tusach (full) $(ep_label "$ep"), 8 connections"
+        wrk_run "full-$ep" 8 "$FPID" "$FPORT" "$tmpl" tusach
+        say "wrk: tusach (full) $(ep_label "$ep-nc"), 8 connections"
+        wrk_run "full-$ep-nc" 8 "$FNPID" "$FNPORT" "$tmpl" tusach
+    done
+    FULL_RSS_ON=$(status_kb "$FPID" VmRSS) FULL_HWM_ON=$(status_kb "$FPID" VmHWM)
+    FULL_RSS_OFF=$(status_kb "$FNPID" VmRSS) FULL_HWM_OFF=$(status_kb "$FNPID" VmHWM)
     stop_server "$FPID"
+    stop_server "$FNPID"
 fi
 
 # 6. Report.
 echo
 echo "tusach serve vs kiwix-serve ($KVER) on 127.0.0.1, wrk -t1 -c1 / -t2 -c8, ${DURATION} s after ${WARMUP} s warm-up,"
 echo "${#QLIST[@]} queries from bench/queries.txt cycled; handbook set: $HB_IMPORT;"
-echo "$(nproc) CPUs; tusach threads ${THREADS:-default}, kiwix-serve threads default (4)"
+echo "$(nproc) CPUs; tusach threads ${THREADS:-default}, search cache ${SEARCH_CACHE:-default (1000)} / 0;"
+echo "kiwix-serve threads default (4)"
 echo
 awk -F'\t' '
     function lab(e) {
-        if (e == "page" || e == "full-page") return "/search (page)"
-        if (e == "api" || e == "full-api") return "/api/v1/search"
-        if (e ~ /^kiwix/) { sub(/^kiwix/, "", e); return "/search " e "/page" }
-        return e
+        sub(/^full-/, "", e)
+        if (e == "page") return "/search (page) | on"
+        if (e == "api") return "/api/v1/search | on"
+        if (e == "page-nc") return "/search (page) | off"
+        if (e == "api-nc") return "/api/v1/search | off"
+        if (e ~ /^kiwix/) { sub(/^kiwix/, "", e); return "/search " e "/page | (own)" }
+        return e " | ?"
     }
     NR == 1 { next }
     {
         srv = $1; if ($2 ~ /^full-/) srv = "tusach full"
-        printf "| %s | %s | %d | %.0f | %.2f | %.2f | %.2f | %.1f | %d | %.2f | %.0f | %s |\n",
-            srv, lab($2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
+        printf "| %s | %s | %d | %.0f | %.2f | %.2f | %.2f | %.1f | %d | %s | %.2f | %.0f | %.0f | %s |\n",
+            srv, lab($2), $3, $4, $5, $6, $7, $8, $9, $14, $10, $11, $15, $12
     }
     BEGIN {
-        print "| server | endpoint | conns | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU ms/req | server VmHWM MB | load 1-min |"
-        print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+        print "| server | endpoint | cache | conns | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | cache hits % | server CPU ms/req | VmHWM MB | VmRSS MB | load 1-min |"
+        print "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     }' "$RESULTS"
 echo
-echo "errors = non-2xx answers + socket errors/timeouts (must be 0); VmHWM = peak RSS of the"
-echo "server process so far (one tusach and one kiwix-serve process serve all their rows);"
-echo "server CPU ms/req = (utime+stime during the run) / requests."
+echo "errors = non-2xx answers + socket errors/timeouts (must be 0); cache hits % = answers"
+echo "with X-Search-Cache: hit among those with the header; VmHWM = peak RSS of the server"
+echo "process so far, VmRSS = RSS after the run (one process serves all rows of a server"
+echo "and cache setting); server CPU ms/req = (utime+stime during the run) / requests."
 awk -F'\t' -v pages="$KIWIX_PAGES" '
     NR == 1 { next }
     { rps[$2, $3] = $4; p99[$2, $3] = $7; hwm[$2] = $11; err += $9 }
@@ -428,15 +498,17 @@ awk -F'\t' -v pages="$KIWIX_PAGES" '
             for (i = 1; i <= n; i++) {
                 k = "kiwix" kp[i]
                 if (!((k, c) in rps) || rps[k, c] == 0) continue
-                printf "tusach/kiwix (%s results/page), %d conn: req/s page %.1fx, api %.1fx; p99 page %.2fx, api %.2fx\n",
+                printf "tusach/kiwix (%s results/page), %d conn, req/s: cache on page %.1fx api %.1fx, cache off page %.1fx api %.1fx; p99: on %.2fx/%.2fx, off %.2fx/%.2fx\n",
                     kp[i], c, rps["page", c] / rps[k, c], rps["api", c] / rps[k, c],
-                    p99["page", c] / p99[k, c], p99["api", c] / p99[k, c]
+                    rps["page-nc", c] / rps[k, c], rps["api-nc", c] / rps[k, c],
+                    p99["page", c] / p99[k, c], p99["api", c] / p99[k, c],
+                    p99["page-nc", c] / p99[k, c], p99["api-nc", c] / p99[k, c]
             }
         print ""
-        for (j = 1; j <= 2; j++) {
-            e = j == 1 ? "page" : "api"
-            line = sprintf("target %s, 8 conn: p99 < 15 ms: %.2f ms -> %s; req/s >= 10x kiwix: %.0f req/s",
-                e, p99[e, 8], p99[e, 8] < 15 ? "met" : "MISSED", rps[e, 8])
+        for (j = 1; j <= 4; j++) {
+            e = j == 1 ? "page" : j == 2 ? "api" : j == 3 ? "page-nc" : "api-nc"
+            line = sprintf("target %s (cache %s), 8 conn: p99 < 15 ms: %.2f ms -> %s; req/s >= 10x kiwix: %.0f req/s",
+                e, e ~ /-nc$/ ? "off" : "on", p99[e, 8], p99[e, 8] < 15 ? "met" : "MISSED", rps[e, 8])
             for (i = 1; i <= n; i++) {
                 k = "kiwix" kp[i]
                 if (!((k, 8) in rps)) continue
@@ -445,19 +517,25 @@ awk -F'\t' -v pages="$KIWIX_PAGES" '
             }
             print line
         }
-        if ("full-api" in hwm || "full-page" in hwm) {
-            h = hwm["full-page"] > hwm["full-api"] ? hwm["full-page"] : hwm["full-api"]
-            printf "target full-corpus server RSS < 150 MB: VmHWM %.0f MB -> %s\n", h,
+        if ("full-api" in hwm) {
+            h = 0
+            for (e in hwm) if (e ~ /^full-/ && hwm[e] > h) h = hwm[e]
+            printf "target full-corpus server RSS < 150 MB: VmHWM %.0f MB (highest of both servers) -> %s\n", h,
                 h < 150 ? "met" : "MISSED"
-            printf "target full corpus, 8 conn: api %.0f req/s p99 %.2f ms; page %.0f req/s p99 %.2f ms\n",
-                rps["full-api", 8], p99["full-api", 8], rps["full-page", 8], p99["full-page", 8]
+            printf "full corpus, 8 conn: cache on: api %.0f req/s p99 %.2f ms, page %.0f req/s p99 %.2f ms; cache off: api %.0f req/s p99 %.2f ms, page %.0f req/s p99 %.2f ms\n",
+                rps["full-api", 8], p99["full-api", 8], rps["full-page", 8], p99["full-page", 8],
+                rps["full-api-nc", 8], p99["full-api-nc", 8], rps["full-page-nc", 8], p99["full-page-nc", 8]
         }
         printf "errors in all runs: %d\n", err
     }' "$RESULTS"
+mb() { echo $((${1:-0} / 1024)); }
+echo "handbook servers' VmRSS at the end: cache on $(mb "$HB_RSS_ON") MB, cache off $(mb "$HB_RSS_OFF") MB"
 if [ "$FULL" -eq 1 ]; then
-    echo "full corpus: $FULL_NOTE; health: $FULL_DOCS; VmRSS after the runs $((FULL_RSS_NOW / 1024)) MB"
+    echo "full corpus: $FULL_NOTE; data folder $FULL_DU MB; health: $FULL_DOCS"
+    echo "full corpus servers: VmRSS idle (cache on, before any search) $(mb "$FULL_RSS_IDLE") MB;"
+    echo "  after the runs: cache on VmRSS $(mb "$FULL_RSS_ON") MB VmHWM $(mb "$FULL_HWM_ON") MB, cache off VmRSS $(mb "$FULL_RSS_OFF") MB VmHWM $(mb "$FULL_HWM_OFF") MB"
 fi
-echo "tusach serve log (handbook): $T_LOG_WARN WARN/ERROR lines"
+echo "tusach serve logs (handbook, both servers): $T_LOG_WARN WARN/ERROR lines"
 
 echo
 echo "per-query check (one pass, median of 5 curl requests each, before the load runs):"

@@ -4,6 +4,7 @@
  *
  * Usage: tusach-bench-durable DIR [--seconds N] [--keep]
  *        tusach-bench-durable --circ DATA_DIR
+ *        tusach-bench-durable --desk DATA_DIR [--seconds N]
  *
  * DIR mode: a bare sqlite3 loop on DIR/durable-bench.db (DIR: the data
  * folder's file system, so the figure is for the disk the catalogue is on),
@@ -24,6 +25,16 @@
  * "circ-check: name=value ..." line plus the loan.checkout / loan.return
  * event counts, and exits 0 only when every invariant holds. It lives here
  * because no CLI command exposes catalog_circ_check yet.
+ *
+ * --desk mode: the catalogue's own durable rate, without HTTP: one thread
+ * opens DATA_DIR/catalog.db like the server does and runs, for N seconds,
+ * catalog_loan_checkout then catalog_loan_return on copies that are on the
+ * shelf (each lent to an active reader of the copy's library, one copy per
+ * reader at a time), each its own BEGIN IMMEDIATE transaction with its
+ * event, idempotency key and index-queue row. Prints the same statistics as
+ * DIR mode and "desk-result: ops=N seconds=S ops_per_s=R p50_ms p99_ms".
+ * The copies end where they started. Compare ops_per_s with DIR mode's tps:
+ * the share of the disk's durable rate the circulation rules keep.
  *
  * Exit status: 0, 1 on a database error or a violated invariant, 2 usage.
  */
@@ -257,16 +268,135 @@ static int run_circ_check(const char *data_dir)
     return ok ? 0 : 1;
 }
 
+#define DESK_COPIES 200
+
+static int run_desk(const char *data_dir, double seconds)
+{
+    static const char sql_items[] = "SELECT barcode, custodian_id FROM item"
+                                    " WHERE status = 'available' ORDER BY id LIMIT ?1";
+    static const char sql_readers[] =
+        "SELECT id, home_library_id FROM reader WHERE active = 1 AND blocked IS NULL ORDER BY id";
+    int64_t(*readers)[2] = NULL;
+    size_t n_readers = 0, cap_readers = 0;
+    struct samples out = {0}, back = {0}, all = {0};
+    struct {
+        char barcode[65];
+        int64_t library_id, reader_id;
+    } copies[DESK_COPIES];
+    struct ts_err err = {0};
+    catalog *cat = NULL;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    char path[4096], key[64];
+    size_t n = 0, k = 0;
+    double t_start, t_end, elapsed;
+    int fail = 1;
+
+    if ((size_t)snprintf(path, sizeof path, "%s/catalog.db", data_dir) >= sizeof path)
+        return 2;
+    /* which copies to lend: read with bare sqlite, written only through the catalogue */
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, sql_readers, -1, &st, NULL) != SQLITE_OK) {
+        db_fail(db, path);
+        goto out;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n_readers == cap_readers) {
+            cap_readers = cap_readers ? cap_readers * 2 : 256;
+            readers = ts_xrealloc(readers, cap_readers * sizeof *readers);
+        }
+        readers[n_readers][0] = sqlite3_column_int64(st, 0);
+        readers[n_readers++][1] = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(db, sql_items, -1, &st, NULL) != SQLITE_OK) {
+        db_fail(db, path);
+        goto out;
+    }
+    sqlite3_bind_int(st, 1, DESK_COPIES);
+    /* each copy goes to a different reader of its library (one copy each) */
+    for (size_t r = 0; n < DESK_COPIES && sqlite3_step(st) == SQLITE_ROW;) {
+        const unsigned char *b = sqlite3_column_text(st, 0);
+        int64_t lib = sqlite3_column_int64(st, 1);
+        size_t tries;
+        for (tries = 0; tries < n_readers && readers[r % n_readers][1] != lib; tries++)
+            r++;
+        if (!b || tries == n_readers)
+            continue;
+        snprintf(copies[n].barcode, sizeof copies[n].barcode, "%s", (const char *)b);
+        copies[n].library_id = lib;
+        copies[n].reader_id = readers[r++ % n_readers][0];
+        n++;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    db = NULL;
+    if (n == 0) {
+        fprintf(stderr, "tusach-bench-durable: --desk: no copy on the shelf with a reader\n");
+        goto out;
+    }
+    if (catalog_open(path, &cat, &err)) {
+        fprintf(stderr, "tusach-bench-durable: %s: %s\n", path, err.msg);
+        goto out;
+    }
+    t_start = now_sec();
+    t_end = t_start + seconds;
+    for (unsigned long op = 0;; op++) {
+        struct cat_desk desk = {copies[k].library_id, "bench", key, 0};
+        double t0 = now_sec(), dt;
+        int rc;
+
+        if (t0 >= t_end && op % 2 == 0)
+            break; /* stop after a return: every copy back on the shelf */
+        snprintf(key, sizeof key, "desk-bench-%ld-%lu", (long)getpid(), op);
+        if (op % 2 == 0) {
+            struct cat_loan l;
+            rc =
+                catalog_loan_checkout(cat, &desk, copies[k].barcode, copies[k].reader_id, &l, &err);
+            cat_loan_clear(&l);
+        } else {
+            struct cat_return r;
+            rc = catalog_loan_return(cat, &desk, copies[k].barcode, &r, &err);
+            cat_return_clear(&r);
+            k = (k + 1) % n;
+        }
+        if (rc) {
+            fprintf(stderr, "tusach-bench-durable: --desk: %s\n", err.msg);
+            goto out;
+        }
+        dt = now_sec() - t0;
+        samples_add(op % 2 == 0 ? &out : &back, dt);
+        samples_add(&all, dt);
+    }
+    elapsed = now_sec() - t_start;
+    print_row("checkout", &out, elapsed);
+    print_row("return", &back, elapsed);
+    print_row("all", &all, elapsed);
+    printf("desk-result: ops=%zu seconds=%.2f ops_per_s=%.1f p50_ms=%.3f p99_ms=%.3f\n", all.n,
+           elapsed, (double)all.n / elapsed, percentile(all.v, all.n, 0.50) * 1e3,
+           percentile(all.v, all.n, 0.99) * 1e3);
+    fail = 0;
+out:
+    sqlite3_close(db);
+    catalog_close(cat);
+    free(readers);
+    free(out.v);
+    free(back.v);
+    free(all.v);
+    return fail;
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: tusach-bench-durable DIR [--seconds N] [--keep]\n"
-                    "       tusach-bench-durable --circ DATA_DIR\n");
+                    "       tusach-bench-durable --circ DATA_DIR\n"
+                    "       tusach-bench-durable --desk DATA_DIR [--seconds N]\n");
     return 2;
 }
 
 int main(int argc, char **argv)
 {
-    const char *dir = NULL, *circ = NULL;
+    const char *dir = NULL, *circ = NULL, *desk = NULL;
     int64_t seconds = 10;
     int keep = 0;
     struct ts_err err = {0};
@@ -279,6 +409,8 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "--circ") == 0 && i + 1 < argc) {
             circ = argv[++i];
+        } else if (strcmp(argv[i], "--desk") == 0 && i + 1 < argc) {
+            desk = argv[++i];
         } else if (strcmp(argv[i], "--keep") == 0) {
             keep = 1;
         } else if (argv[i][0] == '-' || dir) {
@@ -289,6 +421,8 @@ int main(int argc, char **argv)
     }
     if (circ)
         return dir ? usage() : run_circ_check(circ);
+    if (desk)
+        return dir ? usage() : run_desk(desk, (double)seconds);
     if (!dir)
         return usage();
     return run_loop(dir, (double)seconds, keep);

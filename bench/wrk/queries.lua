@@ -11,8 +11,11 @@
 -- wrk records every request's latency itself; done() prints one line
 --   wrk-result: requests=N duration_s=S rps=R p50_ms=.. p95_ms=.. p99_ms=..
 --               max_ms=.. mean_ms=.. non2xx=N sock_errors=N bytes=N statuses=..
+--               cache_hits=N cache_misses=N
 -- from wrk's latency histogram (latency:percentile) and the per-thread count of
--- answers whose status is not 2xx (counted in response(); must be 0).
+-- answers whose status is not 2xx (counted in response(); must be 0), and of
+-- tusach's X-Search-Cache answer header (hit / miss; neither when the search
+-- cache is off or the server is not tusach).
 
 local threads = {}
 local counter = 1
@@ -32,6 +35,8 @@ end
 local paths = {}
 local pos = 1
 non2xx = 0
+cache_hits = 0
+cache_misses = 0
 statuses = ""
 local status_count = {}
 
@@ -63,6 +68,12 @@ function request()
 end
 
 function response(status, headers, body)
+    local c = headers["X-Search-Cache"] or headers["x-search-cache"]
+    if c == "hit" then
+        cache_hits = cache_hits + 1
+    elseif c == "miss" then
+        cache_misses = cache_misses + 1
+    end
     if status < 200 or status > 299 then
         non2xx = non2xx + 1
         status_count[status] = (status_count[status] or 0) + 1
@@ -73,9 +84,11 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-    local bad, codes = 0, {}
+    local bad, codes, hits, misses = 0, {}, 0, 0
     for _, t in ipairs(threads) do
         bad = bad + (t:get("non2xx") or 0)
+        hits = hits + (t:get("cache_hits") or 0)
+        misses = misses + (t:get("cache_misses") or 0)
         local s = t:get("statuses")
         if s and #s > 0 then table.insert(codes, s) end
     end
@@ -84,9 +97,10 @@ function done(summary, latency, requests)
     local secs = summary.duration / 1e6
     io.write(string.format(
         "wrk-result: requests=%d duration_s=%.2f rps=%.1f p50_ms=%.3f p95_ms=%.3f " ..
-        "p99_ms=%.3f max_ms=%.3f mean_ms=%.3f non2xx=%d sock_errors=%d bytes=%d statuses=%s\n",
+        "p99_ms=%.3f max_ms=%.3f mean_ms=%.3f non2xx=%d sock_errors=%d bytes=%d statuses=%s " ..
+        "cache_hits=%d cache_misses=%d\n",
         summary.requests, secs, summary.requests / secs,
         latency:percentile(50) / 1000, latency:percentile(95) / 1000,
         latency:percentile(99) / 1000, latency.max / 1000, latency.mean / 1000,
-        bad, sock, summary.bytes, #codes > 0 and table.concat(codes, ";") or "-"))
+        bad, sock, summary.bytes, #codes > 0 and table.concat(codes, ";") or "-", hits, misses))
 end
