@@ -30,6 +30,13 @@ void catalog_close(catalog *cat); /* NULL ok */
 int catalog_schema_version(catalog *cat);
 int catalog_schema_latest(void);
 
+/* A read snapshot: BEGIN (deferred) ... COMMIT. sqlite takes and drops its
+ * read lock around every statement otherwise; a page reading a dozen rows per
+ * hit spent most of its catalogue time there. One snapshot per request also
+ * means one consistent view. Never around writes of another connection whose
+ * results the same request reads back (the snapshot would not see them). */
+int catalog_read_begin(catalog *cat, struct ts_err *err);
+void catalog_read_end(catalog *cat);
 /* BEGIN IMMEDIATE. */
 int catalog_tx_begin(catalog *cat, struct ts_err *err);
 /* COMMIT if rc == TS_OK, else ROLLBACK; returns rc, or the commit's error. */

@@ -106,8 +106,19 @@ static int exec(catalog *cat, const char *sql, struct ts_err *err)
     return TS_OK;
 }
 
+/* sqlite counts every allocation under one global mutex for
+ * sqlite3_memory_used(), which we never call; the server's threads queued on
+ * it. Must run before sqlite initialises, so before the first connection. */
+static pthread_once_t sqlite_setup_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_setup(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* refused (harmless) if already initialised */
+}
+
 static int open_conn(const char *path, int flags, catalog **out, struct ts_err *err)
 {
+    pthread_once(&sqlite_setup_once, sqlite_setup);
     catalog *cat = ts_xcalloc(1, sizeof *cat);
     int rc;
 
@@ -149,6 +160,17 @@ int catalog_open(const char *path, catalog **out, struct ts_err *err)
 int catalog_open_readonly(const char *path, catalog **out, struct ts_err *err)
 {
     return open_conn(path, SQLITE_OPEN_READONLY, out, err);
+}
+
+int catalog_read_begin(catalog *cat, struct ts_err *err)
+{
+    return exec(cat, "BEGIN", err);
+}
+
+void catalog_read_end(catalog *cat)
+{
+    if (cat && !sqlite3_get_autocommit(cat->db))
+        sqlite3_exec(cat->db, "COMMIT", NULL, NULL, NULL);
 }
 
 static void tx_done(catalog *cat);

@@ -115,6 +115,8 @@ void dispatch(struct request *req, struct response *res)
     if (!req->t)
         dispatch_choose_lang(req);
     run(req, res);
+    catalog_read_end(req->read_tx);
+    req->read_tx = NULL;
     /* what a signed-in person sees is theirs: no shared cache may keep it */
     if (req->account && !res_header_get(res, "Cache-Control"))
         res_header(res, "Cache-Control", "private, no-store");

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "catalog.h"
 #include "i18n.h"
 #include "router.h"
 #include "ts_buf.h"
@@ -46,6 +47,9 @@ struct request {
     struct kv *form;
     size_t n_form;
     int form_state; /* 0 not parsed, 1 parsed, -1 not a valid form */
+
+    /* the read snapshot view_catalog() opened for a GET; ended by dispatch() */
+    catalog *read_tx;
 
     /* who is asking (auth.c): NULL = anonymous */
     struct cat_account *account;

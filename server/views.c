@@ -13,7 +13,16 @@
 
 int view_catalog(struct request *req, catalog **cat)
 {
-    return worker_catalog(req->srv, cat, &req->err);
+    int rc = worker_catalog(req->srv, cat, &req->err);
+
+    /* GET handlers only read: one snapshot for all their statements (see
+     * catalog_read_begin). A POST may write through its read-write
+     * connection and read the result back here, so it gets no snapshot. */
+    if (rc == TS_OK && !req->read_tx &&
+        (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0) &&
+        catalog_read_begin(*cat, NULL) == TS_OK)
+        req->read_tx = *cat;
+    return rc;
 }
 
 int view_indexer(struct request *req, indexer **ix)
