@@ -141,11 +141,22 @@ extern "C" int xs_open_reader(const char *dir, xs_db **out, ts_err *err)
     *out = nullptr;
     return guard(err, "xs_open_reader", [&] {
         xs_db *db = new xs_db;
-        try {
-            db->db = Xapian::Database(dir);
-        } catch (...) {
-            delete db;
-            throw;
+        // Opening reads the latest revision; a writer committing quickly
+        // (an import's batches) can discard it before the open completes.
+        // Opening again gets the newer one; give up after a few tries.
+        for (int attempt = 0;; attempt++) {
+            try {
+                db->db = Xapian::Database(dir);
+                break;
+            } catch (const Xapian::DatabaseModifiedError &) {
+                if (attempt < 5)
+                    continue;
+                delete db;
+                throw;
+            } catch (...) {
+                delete db;
+                throw;
+            }
         }
         *out = db;
         return static_cast<int>(TS_OK);
