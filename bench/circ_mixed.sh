@@ -454,8 +454,8 @@ awk -v secs="$SECS" -v co="$CO" -v re="$RE" -v rn="$RN" -v r1="$RAW_TPS1" -v r2=
     w = (co + re + rn) / secs; raw = (r1 + r2) / 2
     printf "checkouts/s %.1f, returns/s %.1f, renewals/s %.1f: writes/s %.1f\n", co / secs, re / secs, rn / secs, w
     printf "raw durable sqlite (one-row BEGIN IMMEDIATE..COMMIT, synchronous=FULL): %.1f tx/s before, %.1f after, mean %.1f\n", r1, r2, raw
-    printf "writes/s as a share of the raw rate: %.1f%% (target >= 70%%)\n", raw > 0 ? 100 * w / raw : 0
-    printf "catalogue desk loop (checkout/return in one thread, no HTTP): %.1f ops/s = %.1f%% of the raw rate\n", desk, raw > 0 ? 100 * desk / raw : 0
+    printf "writes/s as a share of the raw rate: %.1f%% (target >= 70%%)\n", (raw > 0 ? 100 * w / raw : 0)
+    printf "catalogue desk loop (checkout/return in one thread, no HTTP): %.1f ops/s = %.1f%% of the raw rate\n", desk, (raw > 0 ? 100 * desk / raw : 0)
     printf "all requests: %.1f req/s; server CPU %.2f ms per request (%.1f CPU-s over %.1f s wall)\n",
         req / secs, req ? cpu / tck * 1000 / req : 0, cpu / tck, t1 - t0
 }'
