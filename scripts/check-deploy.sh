@@ -123,7 +123,8 @@ fi
 
 # --- 4. config example ------------------------------------------------------
 keys='data|listen|port|threads|timeout|connections|per-ip-connections|connection-memory'
-keys="$keys|max-body|slow-ms"
+keys="$keys|max-body|slow-ms|search-cache|oai-repository-name|oai-admin-email|oai-repository-id"
+keys="$keys|oai-base-url"
 n=0
 while IFS= read -r line; do
   n=$((n + 1))
