@@ -26,15 +26,25 @@ void t_fx_write_text(const char *dir, const char *name, const char *text)
     t_fx_write(dir, name, text, strlen(text));
 }
 
-void t_fx_library(const char *data_dir, const char *code, const char *name, const char *kind)
+catalog *t_fx_open(const char *data_dir)
 {
     char path[1024];
     struct ts_err err = {0};
     catalog *cat = NULL;
-    int64_t id;
 
     snprintf(path, sizeof path, "%s/%s", data_dir, IMPORT_CATALOG_FILE);
     T_OK(catalog_open(path, &cat, &err), &err);
+    return cat;
+}
+
+void t_fx_library(const char *data_dir, const char *code, const char *name, const char *kind)
+{
+    struct ts_err err = {0};
+    catalog *cat = t_fx_open(data_dir);
+    int64_t id;
+
+    if (!cat)
+        return;
     T_OK(catalog_library_add(cat, code, name, kind, &id, &err), &err);
     catalog_close(cat);
 }

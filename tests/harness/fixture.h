@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "catalog.h"
 #include "import.h"
 
 /* Write dir/name atomically. */
@@ -17,6 +18,9 @@ void t_fx_write_text(const char *dir, const char *name, const char *text);
 /* A minimal valid one-page PDF with an Info title and one line of text
  * (ASCII, no parentheses), written to dir/name. */
 void t_fx_pdf(const char *dir, const char *name, const char *title, const char *text);
+/* The catalogue of data_dir opened read-write (NULL after a failed check);
+ * close it with catalog_close. */
+catalog *t_fx_open(const char *data_dir);
 /* Add a library to the catalogue of data_dir. */
 void t_fx_library(const char *data_dir, const char *code, const char *name, const char *kind);
 /* import_run(path) into `library` with n_workers; *s filled when s is non-NULL.

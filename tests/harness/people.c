@@ -10,6 +10,7 @@
 
 #include "catalog.h"
 #include "circ.h"
+#include "fixture.h"
 #include "import.h"
 #include "server.h"
 #include "t.h"
@@ -18,17 +19,6 @@
 void t_people_fast_hashing(void)
 {
     catalog_pwhash_set_cost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
-}
-
-static catalog *open_cat(const char *data_dir)
-{
-    char path[1024];
-    struct ts_err err = {0};
-    catalog *cat = NULL;
-
-    snprintf(path, sizeof path, "%s/%s", data_dir, IMPORT_CATALOG_FILE);
-    T_OK(catalog_open(path, &cat, &err), &err);
-    return cat;
 }
 
 static int64_t lib_id(catalog *cat, const char *code)
@@ -46,7 +36,7 @@ static int64_t lib_id(catalog *cat, const char *code)
 
 int64_t t_fx_library_id(const char *data_dir, const char *code)
 {
-    catalog *cat = open_cat(data_dir);
+    catalog *cat = t_fx_open(data_dir);
     int64_t id = cat ? lib_id(cat, code) : 0;
     catalog_close(cat);
     return id;
@@ -55,7 +45,7 @@ int64_t t_fx_library_id(const char *data_dir, const char *code)
 int64_t t_fx_staff(const char *data_dir, const char *login, const char *role, const char *password,
                    const char *library)
 {
-    catalog *cat = open_cat(data_dir);
+    catalog *cat = t_fx_open(data_dir);
     struct ts_err err = {0};
     int64_t lid, id = 0;
 
@@ -72,7 +62,7 @@ int64_t t_fx_staff(const char *data_dir, const char *login, const char *role, co
 int64_t t_fx_reader(const char *data_dir, const char *card, const char *name, const char *category,
                     const char *library, const char *pin)
 {
-    catalog *cat = open_cat(data_dir);
+    catalog *cat = t_fx_open(data_dir);
     struct cat_reader_in in = {0};
     struct ts_err err = {0};
     int64_t id = 0, account;
@@ -92,7 +82,7 @@ int64_t t_fx_reader(const char *data_dir, const char *card, const char *name, co
 
 int64_t t_fx_item(const char *data_dir, int64_t record_id, const char *barcode, const char *library)
 {
-    catalog *cat = open_cat(data_dir);
+    catalog *cat = t_fx_open(data_dir);
     struct cat_item_in in = {0};
     struct ts_err err = {0};
     int64_t id = 0;

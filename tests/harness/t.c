@@ -118,3 +118,21 @@ int t_main(const struct t_case *cases, int argc, char **argv)
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
+
+int t_has(const char *hay, const char *needle)
+{
+    if (hay && strstr(hay, needle))
+        return 1;
+    fprintf(stderr, "  missing: %s\n", needle);
+    return 0;
+}
+
+int t_lacks(const char *hay, const char *needle)
+{
+    const char *p = hay ? strstr(hay, needle) : NULL;
+
+    if (!p)
+        return 1;
+    fprintf(stderr, "  unexpected: %.120s\n", p);
+    return 0;
+}

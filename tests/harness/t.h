@@ -28,6 +28,12 @@ int t_ok_(int rc, const struct ts_err *err, const char *expr, const char *file, 
 #define T_EQ_STR(a, b) t_eq_str_((a), (b), #a, #b, __FILE__, __LINE__)
 #define T_OK(rc, err) t_ok_((rc), (err), #rc, __FILE__, __LINE__)
 
+/* Text checks for response bodies: 1 when `needle` is (has) or is not
+ * (lacks) in `hay`, else 0 with the missing or unexpected text on stderr.
+ * Used as T_CHECK(t_has(body, "...")). */
+int t_has(const char *hay, const char *needle);
+int t_lacks(const char *hay, const char *needle);
+
 /* Run cases (terminated by {0}); argv[1] filters by substring. Exit code for main. */
 int t_main(const struct t_case *cases, int argc, char **argv);
 

@@ -57,12 +57,8 @@ static int64_t pinned_clock(void *ctx)
  * seconds in the past. */
 static catalog *open_cat(int64_t ago)
 {
-    char path[1024];
-    struct ts_err err = {0};
-    catalog *cat = NULL;
+    catalog *cat = t_fx_open(data_dir);
 
-    snprintf(path, sizeof path, "%s/%s", data_dir, IMPORT_CATALOG_FILE);
-    T_OK(catalog_open(path, &cat, &err), &err);
     if (cat && ago) {
         pinned = ts_now_unix() - ago;
         catalog_set_clock(cat, pinned_clock, NULL);
@@ -92,23 +88,6 @@ static void give_back(const char *barcode)
     T_OK(catalog_loan_return(cat, &desk, barcode, &r, &err), &err);
     cat_return_clear(&r);
     catalog_close(cat);
-}
-
-static int has(const char *hay, const char *needle)
-{
-    if (strstr(hay, needle))
-        return 1;
-    fprintf(stderr, "  missing: %s\n", needle);
-    return 0;
-}
-
-static int lacks(const char *hay, const char *needle)
-{
-    const char *p = strstr(hay, needle);
-    if (!p)
-        return 1;
-    fprintf(stderr, "  unexpected: %.100s\n", p);
-    return 0;
 }
 
 /* One request as `w`: method, path, optional body with its type. */
@@ -347,13 +326,13 @@ static void setup(void)
         T_EQ_INT(tusach(out, sizeof out, "file", "access", id, "lendable", "--copies", "1",
                         "--days", "14", NULL),
                  0);
-        T_CHECK(has(out, ": lendable, 1 copy, 0 on loan"));
+        T_CHECK(t_has(out, ": lendable, 1 copy, 0 on loan"));
         T_EQ_INT(tusach(out, sizeof out, "file", "access", id, "lendable", "--copies", "0", NULL),
                  2);
         T_EQ_INT(tusach(out, sizeof out, "file", "access", id, "borrowed", NULL), 1);
         snprintf(id, sizeof id, "%lld", (long long)file_onsite);
         T_EQ_INT(tusach(out, sizeof out, "file", "access", id, "onsite", NULL), 0);
-        T_CHECK(has(out, ": onsite"));
+        T_CHECK(t_has(out, ": onsite"));
         T_EQ_INT(tusach(out, sizeof out, "file", "show", "999999", NULL), 1);
     }
     cat = open_cat(0);
@@ -386,26 +365,26 @@ static void test_account_page(void)
     char *b = page("/account", &who_a, 200);
     char *rec = path_of("href=\"/records/%lld\"", (long long)rec_one);
 
-    T_CHECK(has(b, "Nguyễn Văn An")); /* the header names the reader ... */
-    T_CHECK(lacks(b, "HS-A1"));       /* ... never the card number */
-    T_CHECK(has(b, "Truyện Thạch Sanh"));
-    T_CHECK(has(b, rec));
-    T_CHECK(has(b, "Truyện Tấm Cám"));
-    T_CHECK(has(b, "A-001"));
-    T_CHECK(has(b, "action=\"/account/renew\""));
-    T_CHECK(has(b, "name=\"csrf\""));
+    T_CHECK(t_has(b, "Nguyễn Văn An")); /* the header names the reader ... */
+    T_CHECK(t_lacks(b, "HS-A1"));       /* ... never the card number */
+    T_CHECK(t_has(b, "Truyện Thạch Sanh"));
+    T_CHECK(t_has(b, rec));
+    T_CHECK(t_has(b, "Truyện Tấm Cám"));
+    T_CHECK(t_has(b, "A-001"));
+    T_CHECK(t_has(b, "action=\"/account/renew\""));
+    T_CHECK(t_has(b, "name=\"csrf\""));
     /* the overdue loan: marked in the list and in the notices */
-    T_CHECK(has(b, "class=\"acct-overdue\""));
-    T_CHECK(has(b, "đã quá hạn trả từ ngày"));
+    T_CHECK(t_has(b, "class=\"acct-overdue\""));
+    T_CHECK(t_has(b, "đã quá hạn trả từ ngày"));
     /* history is off by default: no history, the form to turn it on */
-    T_CHECK(has(b, "Bật lịch sử mượn"));
-    T_CHECK(lacks(b, "Tắt và xoá lịch sử mượn"));
+    T_CHECK(t_has(b, "Bật lịch sử mượn"));
+    T_CHECK(t_lacks(b, "Tắt và xoá lịch sử mượn"));
     free(b);
     free(rec);
     /* English */
     b = page("/account?lang=en", &who_a, 200);
-    T_CHECK(has(b, "was due back on"));
-    T_CHECK(has(b, "Renewals left"));
+    T_CHECK(t_has(b, "was due back on"));
+    T_CHECK(t_has(b, "Renewals left"));
     free(b);
     b = page("/account?lang=vi", &who_a, 200);
     free(b);
@@ -425,7 +404,7 @@ static void test_staff_account(void)
 
     for (size_t i = 0; i < 3; i++) {
         char *b = page("/account", staff[i], 403);
-        T_CHECK(has(b, "href=\"/desk\""));
+        T_CHECK(t_has(b, "href=\"/desk\""));
         free(b);
         v = api("GET", "/api/v1/account", staff[i], NULL, NULL, 403);
         json_decref(v);
@@ -455,15 +434,15 @@ static void test_renew(void)
     }
     /* another reader's loan is not theirs to renew: not found */
     out = form_expect("/account/renew", &who_b, "barcode=A-001", 404);
-    T_CHECK(has(out, "Bạn không mượn cuốn sách có mã vạch này"));
+    T_CHECK(t_has(out, "Bạn không mượn cuốn sách có mã vạch này"));
     free(out);
 
     out = form_expect("/account/renew", &who_a, "barcode=A-001", 303);
     T_EQ_STR(out, "/account?done=renewed");
     free(out);
     out = page("/account?done=renewed", &who_a, 200);
-    T_CHECK(has(out, "Đã gia hạn."));
-    T_CHECK(has(out, "Đã hết lượt gia hạn"));
+    T_CHECK(t_has(out, "Đã gia hạn."));
+    T_CHECK(t_has(out, "Đã hết lượt gia hạn"));
     free(out);
     v = account(&who_a);
     T_EQ_INT(jint(loan_of(v, "A-001"), "renewals"), 1);
@@ -471,8 +450,8 @@ static void test_renew(void)
     json_decref(v);
     /* pupils renew once: the second time is refused on the page, 409 */
     out = form_expect("/account/renew", &who_a, "barcode=A-001", 409);
-    T_CHECK(has(out, "Cuốn sách này đã hết lượt gia hạn"));
-    T_CHECK(has(out, "Truyện Thạch Sanh")); /* the page itself, with the reason */
+    T_CHECK(t_has(out, "Cuốn sách này đã hết lượt gia hạn"));
+    T_CHECK(t_has(out, "Truyện Thạch Sanh")); /* the page itself, with the reason */
     free(out);
 
     /* the API, with an Idempotency-Key: a retry replays the first answer */
@@ -511,22 +490,22 @@ static void test_hold_from_record_page(void)
 
     /* anonymous: log in to place a hold, coming back to this record */
     b = page(path, &anon, 200);
-    T_CHECK(has(b, "Đăng nhập để đặt giữ"));
-    T_CHECK(has(b, login));
-    T_CHECK(lacks(b, "name=\"pickup\""));
+    T_CHECK(t_has(b, "Đăng nhập để đặt giữ"));
+    T_CHECK(t_has(b, login));
+    T_CHECK(t_lacks(b, "name=\"pickup\""));
     free(b);
     /* a reader: the form, their library first and chosen */
     b = page(path, &who_b, 200);
-    T_CHECK(has(b, "Đang đăng nhập: Trần Thị Bình")); /* her name, not her card */
-    T_CHECK(lacks(b, "HS-A2"));
-    T_CHECK(has(b, action));
-    T_CHECK(has(b, "<option value=\"TH-A\" selected>Trường Tiểu học A (có sách)</option>"));
-    T_CHECK(has(b, "<option value=\"TH-B\">Trường Tiểu học B</option>"));
+    T_CHECK(t_has(b, "Đang đăng nhập: Trần Thị Bình")); /* her name, not her card */
+    T_CHECK(t_lacks(b, "HS-A2"));
+    T_CHECK(t_has(b, action));
+    T_CHECK(t_has(b, "<option value=\"TH-A\" selected>Trường Tiểu học A (có sách)</option>"));
+    T_CHECK(t_has(b, "<option value=\"TH-B\">Trường Tiểu học B</option>"));
     T_CHECK(strstr(b, "value=\"TH-A\"") < strstr(b, "value=\"TH-B\""));
     free(b);
     /* staff: no form (holds for readers go through the API) */
     b = page(path, &who_lib_a, 200);
-    T_CHECK(lacks(b, "name=\"pickup\""));
+    T_CHECK(t_lacks(b, "name=\"pickup\""));
     free(b);
 
     /* CSRF missing: refused, no hold */
@@ -538,17 +517,17 @@ static void test_hold_from_record_page(void)
     }
     /* B holds Tấm Cám (its only copy is on loan to A) */
     out = form_expect(action, &who_b, "pickup=TH-A", 303);
-    T_CHECK(has(out, "?done=hold_placed"));
-    T_CHECK(lacks(out, "HS-A2"));
+    T_CHECK(t_has(out, "?done=hold_placed"));
+    T_CHECK(t_lacks(out, "HS-A2"));
     free(out);
     b = page(path, &who_b, 200);
-    T_CHECK(has(b, "Bạn đã đặt giữ sách này, nhận tại Trường Tiểu học A"));
-    T_CHECK(has(b, "thứ tự trong hàng chờ: 1"));
+    T_CHECK(t_has(b, "Bạn đã đặt giữ sách này, nhận tại Trường Tiểu học A"));
+    T_CHECK(t_has(b, "thứ tự trong hàng chờ: 1"));
     free(b);
     b = page("/account", &who_b, 200);
-    T_CHECK(has(b, "Truyện Tấm Cám"));
-    T_CHECK(has(b, "Đang chờ"));
-    T_CHECK(has(b, "thứ tự trong hàng chờ: 1"));
+    T_CHECK(t_has(b, "Truyện Tấm Cám"));
+    T_CHECK(t_has(b, "Đang chờ"));
+    T_CHECK(t_has(b, "thứ tự trong hàng chờ: 1"));
     free(b);
     v = account(&who_b);
     h = json_array_get(json_object_get(v, "holds"), 0);
@@ -559,19 +538,19 @@ static void test_hold_from_record_page(void)
 
     /* refusals, each with its reason and status */
     out = form_expect(action, &who_b, "pickup=TH-A", 409); /* twice */
-    T_CHECK(has(out, "Bạn đã đặt giữ cuốn sách này rồi"));
+    T_CHECK(t_has(out, "Bạn đã đặt giữ cuốn sách này rồi"));
     free(out);
     out = form_expect(action, &who_a, "pickup=TH-A", 409); /* A has it on loan */
-    T_CHECK(has(out, "Bạn đang mượn một bản của cuốn sách này rồi"));
+    T_CHECK(t_has(out, "Bạn đang mượn một bản của cuốn sách này rồi"));
     free(out);
     free(action);
     action = path_of("/records/%lld/hold", (long long)rec_one);
     /* A-002 is on the shelf at TH-A: borrow it there */
     out = form_expect(action, &who_b, "pickup=TH-A", 409);
-    T_CHECK(has(out, "đang có sẵn một bản trên giá"));
+    T_CHECK(t_has(out, "đang có sẵn một bản trên giá"));
     free(out);
     out = form_expect(action, &who_b, "pickup=KHONG-CO", 400);
-    T_CHECK(has(out, "Không có thư viện nhận sách này"));
+    T_CHECK(t_has(out, "Không có thư viện nhận sách này"));
     free(out);
     {
         catalog *cat = open_cat(0);
@@ -579,7 +558,7 @@ static void test_hold_from_record_page(void)
         T_OK(catalog_reader_set_blocked(cat, reader_b, "mất sách chưa đền", "test", &err), &err);
         catalog_close(cat);
         out = form_expect(action, &who_b, "pickup=TH-B", 409);
-        T_CHECK(has(out, "Thẻ của bạn đang bị khoá: mất sách chưa đền"));
+        T_CHECK(t_has(out, "Thẻ của bạn đang bị khoá: mất sách chưa đền"));
         free(out);
         cat = open_cat(0);
         T_OK(catalog_reader_set_blocked(cat, reader_b, NULL, "test", &err), &err);
@@ -587,7 +566,7 @@ static void test_hold_from_record_page(void)
     }
     /* with someone waiting, A cannot renew Tấm Cám */
     out = form_expect("/account/renew", &who_a, "barcode=A-010", 409);
-    T_CHECK(has(out, "có bạn đọc khác đang chờ cuốn sách này"));
+    T_CHECK(t_has(out, "có bạn đọc khác đang chờ cuốn sách này"));
     free(out);
     free(path);
     free(action);
@@ -609,13 +588,14 @@ static void test_hold_ready_notice(void)
     T_CHECK(json_is_false(json_object_get(n, "seen")));
     json_decref(v);
     b = page("/account", &who_b, 200);
-    T_CHECK(has(b, "<span class=\"tag\">Mới</span>"));
-    T_CHECK(has(b, "Truyện Tấm Cám</strong></a> đang chờ bạn tại Trường Tiểu học A đến hết ngày"));
+    T_CHECK(t_has(b, "<span class=\"tag\">Mới</span>"));
+    T_CHECK(
+        t_has(b, "Truyện Tấm Cám</strong></a> đang chờ bạn tại Trường Tiểu học A đến hết ngày"));
     free(b);
     /* shown once as new, then marked seen (still listed while it waits) */
     b = page("/account", &who_b, 200);
-    T_CHECK(lacks(b, "<span class=\"tag\">Mới</span>"));
-    T_CHECK(has(b, "đang chờ bạn tại Trường Tiểu học A"));
+    T_CHECK(t_lacks(b, "<span class=\"tag\">Mới</span>"));
+    T_CHECK(t_has(b, "đang chờ bạn tại Trường Tiểu học A"));
     free(b);
     v = account(&who_b);
     T_CHECK(
@@ -623,7 +603,7 @@ static void test_hold_ready_notice(void)
     json_decref(v);
     /* A's page knows nothing of it */
     b = page("/account", &who_a, 200);
-    T_CHECK(lacks(b, "đang chờ bạn tại"));
+    T_CHECK(t_lacks(b, "đang chờ bạn tại"));
     free(b);
 }
 
@@ -637,10 +617,10 @@ static void test_cancel_hold(void)
     T_REQUIRE(id > 0);
     /* A cannot cancel B's hold, and cannot even tell it exists */
     out = form_expect(path, &who_a, "", 404);
-    T_CHECK(has(out, "Không tìm thấy yêu cầu đặt giữ này"));
+    T_CHECK(t_has(out, "Không tìm thấy yêu cầu đặt giữ này"));
     free(out);
     out = form_expect("/account/holds/999999/cancel", &who_a, "", 404);
-    T_CHECK(has(out, "Không tìm thấy yêu cầu đặt giữ này"));
+    T_CHECK(t_has(out, "Không tìm thấy yêu cầu đặt giữ này"));
     free(out);
     json_decref(api("DELETE", api_path, &who_a, NULL, NULL, 404));
     json_decref(api("DELETE", "/api/v1/holds/999999", &who_a, NULL, NULL, 404));
@@ -660,8 +640,8 @@ static void test_cancel_hold(void)
     free(out);
     T_EQ_INT(first_hold_id(&who_b, rec_two), 0);
     out = page("/account?done=hold_cancelled", &who_b, 200);
-    T_CHECK(has(out, "Đã huỷ đặt giữ."));
-    T_CHECK(lacks(out, "đang chờ bạn tại")); /* the notice went with the hold */
+    T_CHECK(t_has(out, "Đã huỷ đặt giữ."));
+    T_CHECK(t_lacks(out, "đang chờ bạn tại")); /* the notice went with the hold */
     free(out);
     /* cancelling twice: it is closed now and no longer names B */
     out = form_expect(path, &who_b, "", 404);
@@ -699,7 +679,7 @@ static void test_api_holds(void)
     /* a reader for themself, pickup defaulting to their library: A-010 is
      * on the shelf there, so the catalogue says borrow it */
     v = api("POST", "/api/v1/holds", &who_a, buf, NULL, 409);
-    T_CHECK(has(jstr(json_object_get(v, "error"), "message"), "đang có sẵn một bản trên giá"));
+    T_CHECK(t_has(jstr(json_object_get(v, "error"), "message"), "đang có sẵn một bản trên giá"));
     json_decref(v);
     /* the librarian of B's library cancels it for her */
     p = path_of("/api/v1/holds/%lld", (long long)id);
@@ -751,13 +731,13 @@ static void test_history(void)
     free(out);
     give_back("A-001"); /* Thạch Sanh, now kept in A's history */
     b = page("/account", &who_a, 200);
-    T_CHECK(has(b, "id=\"history-h\""));
-    T_CHECK(has(b, "Tắt và xoá lịch sử mượn"));
-    T_CHECK(has(b, "xoá vĩnh viễn"));    /* said before they confirm */
-    T_CHECK(lacks(b, "Truyện Tấm Cám")); /* returned before opting in */
+    T_CHECK(t_has(b, "id=\"history-h\""));
+    T_CHECK(t_has(b, "Tắt và xoá lịch sử mượn"));
+    T_CHECK(t_has(b, "xoá vĩnh viễn"));    /* said before they confirm */
+    T_CHECK(t_lacks(b, "Truyện Tấm Cám")); /* returned before opting in */
     {
         const char *hist = strstr(b, "id=\"history-h\"");
-        T_CHECK(hist && has(hist, "Truyện Thạch Sanh"));
+        T_CHECK(hist && t_has(hist, "Truyện Thạch Sanh"));
     }
     free(b);
     T_EQ_INT(history_len(&who_a, &is_null), 1);
@@ -766,9 +746,9 @@ static void test_history(void)
     T_EQ_STR(out, "/account?done=history_off");
     free(out);
     b = page("/account?done=history_off", &who_a, 200);
-    T_CHECK(has(b, "Đã tắt lịch sử mượn"));
-    T_CHECK(has(b, "Bật lịch sử mượn"));
-    T_CHECK(lacks(b, "Truyện Thạch Sanh"));
+    T_CHECK(t_has(b, "Đã tắt lịch sử mượn"));
+    T_CHECK(t_has(b, "Bật lịch sử mượn"));
+    T_CHECK(t_lacks(b, "Truyện Thạch Sanh"));
     free(b);
     out = form_expect("/account/history", &who_a, "history=on", 303);
     free(out);
@@ -801,7 +781,7 @@ static void test_open_file(void)
     struct t_http r;
 
     T_EQ_INT(status_of(a, &anon, &r), 200);
-    T_CHECK(has(ts_buf_str(&r.body), "Ăn một quả"));
+    T_CHECK(t_has(ts_buf_str(&r.body), "Ăn một quả"));
     T_EQ_STR(header_or_empty(&r, "Cache-Control"), "public, max-age=86400");
     t_http_free(&r);
     expect_status(p, &anon, 200);
@@ -831,16 +811,16 @@ static void test_lendable_file(void)
 
     /* anonymous: pages go to the login, the API says 401 */
     T_EQ_INT(status_of(p, &anon, &r), 303);
-    T_CHECK(has(header_or_empty(&r, "Location"), "/login?next=%2Ffiles%2F"));
+    T_CHECK(t_has(header_or_empty(&r, "Location"), "/login?next=%2Ffiles%2F"));
     t_http_free(&r);
     T_EQ_INT(status_of(rd, &anon, &r), 303);
-    T_CHECK(has(header_or_empty(&r, "Location"), "%2Fread"));
+    T_CHECK(t_has(header_or_empty(&r, "Location"), "%2Fread"));
     t_http_free(&r);
     expect_status(a, &anon, 401);
     b = page(rec, &anon, 200);
-    T_CHECK(has(b, "Bản số còn cho mượn: 1/1"));
-    T_CHECK(has(b, "Đăng nhập để mượn bản số"));
-    T_CHECK(lacks(b, a)); /* no download link for who may not download */
+    T_CHECK(t_has(b, "Bản số còn cho mượn: 1/1"));
+    T_CHECK(t_has(b, "Đăng nhập để mượn bản số"));
+    T_CHECK(t_lacks(b, a)); /* no download link for who may not download */
     free(b);
     /* signed in, not borrowed: 403; staff cannot borrow */
     expect_status(p, &who_a, 403);
@@ -849,7 +829,7 @@ static void test_lendable_file(void)
     json_decref(api("POST", loan, &who_lib_a, NULL, NULL, 403));
     /* A borrows from the record page */
     b = page(rec, &who_a, 200);
-    T_CHECK(has(b, borrow));
+    T_CHECK(t_has(b, borrow));
     free(b);
     {
         struct t_http r2;
@@ -858,22 +838,22 @@ static void test_lendable_file(void)
         expect_status(a, &who_a, 403);
     }
     out = form_expect(borrow, &who_a, "", 303);
-    T_CHECK(has(out, "?done=dloan_borrowed"));
+    T_CHECK(t_has(out, "?done=dloan_borrowed"));
     free(out);
     T_EQ_INT(status_of(a, &who_a, &r), 200);
-    T_CHECK(has(ts_buf_str(&r.body), "Lạc Long Quân"));
+    T_CHECK(t_has(ts_buf_str(&r.body), "Lạc Long Quân"));
     T_EQ_STR(header_or_empty(&r, "Cache-Control"), "private, no-store");
     t_http_free(&r);
     T_EQ_INT(status_of(rd, &who_a, &r), 200);
-    T_CHECK(has(ts_buf_str(&r.body), "Lạc Long Quân"));
+    T_CHECK(t_has(ts_buf_str(&r.body), "Lạc Long Quân"));
     t_http_free(&r);
     b = page(rec, &who_a, 200);
-    T_CHECK(has(b, "Bạn đang mượn, đọc được đến"));
-    T_CHECK(has(b, ret));
+    T_CHECK(t_has(b, "Bạn đang mượn, đọc được đến"));
+    T_CHECK(t_has(b, ret));
     free(b);
     b = page("/account", &who_a, 200);
-    T_CHECK(has(b, "Con Rồng cháu Tiên"));
-    T_CHECK(has(b, "đọc được đến"));
+    T_CHECK(t_has(b, "Con Rồng cháu Tiên"));
+    T_CHECK(t_has(b, "đọc được đến"));
     free(b);
     v = account(&who_a);
     T_EQ_INT(jint(json_array_get(json_object_get(v, "digital_loans"), 0), "file_id"), file_lend);
@@ -881,23 +861,23 @@ static void test_lendable_file(void)
     /* B: the only copy is out */
     expect_status(a, &who_b, 403);
     b = page(rec, &who_b, 200);
-    T_CHECK(has(b, "Mọi bản số đang được mượn; có bản trả lại vào ngày"));
-    T_CHECK(lacks(b, borrow));
+    T_CHECK(t_has(b, "Mọi bản số đang được mượn; có bản trả lại vào ngày"));
+    T_CHECK(t_lacks(b, borrow));
     free(b);
     out = form_expect(borrow, &who_b, "", 409);
-    T_CHECK(has(out, "Mọi bản số của tài liệu này đang được mượn"));
+    T_CHECK(t_has(out, "Mọi bản số của tài liệu này đang được mượn"));
     free(out);
     json_decref(api("POST", loan, &who_b, NULL, NULL, 409));
     json_decref(api("POST", loan, &who_a, NULL, NULL, 409)); /* already hers */
     v = api("DELETE", loan, &who_b, NULL, NULL, 409);        /* nothing to return */
-    T_CHECK(has(jstr(json_object_get(v, "error"), "message"), "Bạn không mượn bản số này"));
+    T_CHECK(t_has(jstr(json_object_get(v, "error"), "message"), "Bạn không mượn bản số này"));
     json_decref(v);
     /* A returns early (API); B borrows (API) and reads; A no longer can */
     json_decref(api("DELETE", loan, &who_a, NULL, NULL, 204));
     expect_status(a, &who_a, 403);
     v = api("POST", loan, &who_b, NULL, NULL, 201);
     T_EQ_INT(jint(json_object_get(v, "loan"), "record_id"), rec_lend);
-    T_CHECK(has(jstr(json_object_get(v, "loan"), "read_url"), "/read?file="));
+    T_CHECK(t_has(jstr(json_object_get(v, "loan"), "read_url"), "/read?file="));
     json_decref(v);
     expect_status(a, &who_b, 200);
     expect_status(p, &who_b, 200);
@@ -939,7 +919,7 @@ static void test_onsite_file(void)
     struct t_http r;
 
     T_EQ_INT(status_of(a, &anon, &r), 403);
-    T_CHECK(has(ts_buf_str(&r.body), "chỉ đọc được trên máy của thư viện"));
+    T_CHECK(t_has(ts_buf_str(&r.body), "chỉ đọc được trên máy của thư viện"));
     t_http_free(&r);
     expect_status(p, &anon, 403);
     expect_status(p, &who_a, 403);
@@ -948,8 +928,8 @@ static void test_onsite_file(void)
     json_decref(api("POST", b, &who_a, NULL, NULL, 403));
     free(b);
     b = page(rec, &who_a, 200);
-    T_CHECK(has(b, "Chỉ đọc trên máy của thư viện"));
-    T_CHECK(lacks(b, a));
+    T_CHECK(t_has(b, "Chỉ đọc trên máy của thư viện"));
+    T_CHECK(t_lacks(b, a));
     free(b);
     free(p);
     free(a);

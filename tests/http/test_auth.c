@@ -33,17 +33,6 @@ static void setup(void)
     t_srv_start(&srv, data_dir, NULL);
 }
 
-static catalog *open_rw(void)
-{
-    char path[1024];
-    struct ts_err err = {0};
-    catalog *cat = NULL;
-
-    snprintf(path, sizeof path, "%s/%s", data_dir, IMPORT_CATALOG_FILE);
-    T_OK(catalog_open(path, &cat, &err), &err);
-    return cat;
-}
-
 static long post_form(const char *path, const char *body, const char *const *headers,
                       struct t_http *r)
 {
@@ -198,7 +187,7 @@ static void test_api_tokens(void)
     struct ts_err err = {0};
     struct cat_account a;
     struct t_http r;
-    catalog *cat = open_rw();
+    catalog *cat = t_fx_open(data_dir);
     int64_t tid;
 
     T_REQUIRE(cat != NULL);
@@ -235,7 +224,7 @@ static void test_disabled_account(void)
     T_REQUIRE(t_login(&srv, "tamnghi", "matkhau-456", &w) == 0);
     T_EQ_INT(get_as("/api/v1/me", &w, &r), 200);
     t_http_free(&r);
-    cat = open_rw();
+    cat = t_fx_open(data_dir);
     T_OK(catalog_account_set_active(cat, "tamnghi", 0, "test", &err), &err);
     catalog_close(cat);
     T_EQ_INT(get_as("/api/v1/me", &w, &r), 401);

@@ -154,17 +154,6 @@ static const char *data_dir;
 static struct t_who who[N_CALLERS];
 static int64_t rec_id, file_id, reader_self, hold_self;
 
-static catalog *open_rw(void)
-{
-    char path[1024];
-    struct ts_err err = {0};
-    catalog *cat = NULL;
-
-    snprintf(path, sizeof path, "%s/%s", data_dir, IMPORT_CATALOG_FILE);
-    T_OK(catalog_open(path, &cat, &err), &err);
-    return cat;
-}
-
 static void setup(void)
 {
     const char *files = t_tmpdir();
@@ -195,7 +184,7 @@ static void setup(void)
     t_fx_staff(data_dir, "phong-gd", "district", "matkhau-ddd", NULL);
     t_fx_staff(data_dir, "quantri", "admin", "matkhau-mmm", NULL);
     t_fx_staff(data_dir, "matrix-dummy", "librarian", "matkhau-dummy", "TH-B");
-    cat = open_rw();
+    cat = t_fx_open(data_dir);
     T_REQUIRE(cat != NULL);
     desk.library_id = t_fx_library_id(data_dir, "TH-A");
     desk.actor = "test";

@@ -54,17 +54,6 @@ static int64_t forty_days_ago(void *ctx)
     return ts_now_unix() - 40 * 86400;
 }
 
-static catalog *open_cat(void)
-{
-    char path[1024];
-    struct ts_err err = {0};
-    catalog *cat = NULL;
-
-    snprintf(path, sizeof path, "%s/%s", data_dir, IMPORT_CATALOG_FILE);
-    T_OK(catalog_open(path, &cat, &err), &err);
-    return cat;
-}
-
 static void setup(void)
 {
     const char *src = t_tmpdir();
@@ -101,7 +90,7 @@ static void setup(void)
     t_fx_staff(data_dir, "phong-gd", "district", "matkhau-ddd", NULL);
     t_fx_staff(data_dir, "quantri", "admin", "matkhau-mmm", NULL);
 
-    cat = open_cat();
+    cat = t_fx_open(data_dir);
     T_REQUIRE(cat != NULL);
     T_OK(catalog_reader_set_blocked(cat, hs_a3, "sách làm hỏng chưa đền", "test", &err), &err);
     T_OK(catalog_reader_deactivate(cat, hs_a5, "test", &err), &err);
@@ -123,23 +112,6 @@ static void setup(void)
 }
 
 /* ------------------------------------------------------------- helpers */
-
-static int has(const char *hay, const char *needle)
-{
-    if (strstr(hay, needle))
-        return 1;
-    fprintf(stderr, "  missing: %s\n", needle);
-    return 0;
-}
-
-static int lacks(const char *hay, const char *needle)
-{
-    const char *p = strstr(hay, needle);
-    if (!p)
-        return 1;
-    fprintf(stderr, "  unexpected: %.120s\n", p);
-    return 0;
-}
 
 /* The answer's body, kept for the checks that follow (one at a time). */
 static char *last;
@@ -258,7 +230,7 @@ static size_t open_loans(int64_t reader_id)
     struct cat_loan *v = NULL;
     struct ts_err err = {0};
     size_t n = 0;
-    catalog *cat = open_cat();
+    catalog *cat = t_fx_open(data_dir);
 
     if (cat)
         T_OK(catalog_loan_list_reader(cat, reader_id, &v, &n, &err), &err);
@@ -271,7 +243,7 @@ static const char *item_status(const char *barcode, char buf[32])
 {
     struct cat_item it = {0};
     struct ts_err err = {0};
-    catalog *cat = open_cat();
+    catalog *cat = t_fx_open(data_dir);
 
     buf[0] = '\0';
     if (cat && T_OK(catalog_item_get(cat, barcode, &it, &err), &err))
@@ -323,36 +295,36 @@ static void test_desk_page(void)
 
     /* the librarian's own desk: the card input is where the first scan goes */
     T_EQ_INT(get_as(&tt_a, "/desk"), 200);
-    T_CHECK(has(last, "Quầy mượn trả: Trường Tiểu học A"));
-    T_CHECK(has(last, "action=\"/desk/reader\""));
-    T_CHECK(has(last, "action=\"/desk/return\""));
-    T_CHECK(has(last, "action=\"/desk/renew\""));
+    T_CHECK(t_has(last, "Quầy mượn trả: Trường Tiểu học A"));
+    T_CHECK(t_has(last, "action=\"/desk/reader\""));
+    T_CHECK(t_has(last, "action=\"/desk/return\""));
+    T_CHECK(t_has(last, "action=\"/desk/renew\""));
     T_CHECK(autofocused(last, "card"));
-    T_CHECK(has(last, "<option value=\"TH-A\" selected>"));
-    T_CHECK(lacks(last, "<option value=\"TH-B\"")); /* not a library tt-a works for */
+    T_CHECK(t_has(last, "<option value=\"TH-A\" selected>"));
+    T_CHECK(t_lacks(last, "<option value=\"TH-B\"")); /* not a library tt-a works for */
     /* the overdue list of the desk: the loan made 40 days ago, with its reader */
-    T_CHECK(has(last, "A-601"));
-    T_CHECK(has(last, "Vũ Văn Nam"));
+    T_CHECK(t_has(last, "A-601"));
+    T_CHECK(t_has(last, "Vũ Văn Nam"));
     T_EQ_INT(get_as(&tt_a, "/desk?library=TH-B"), 403);
     T_EQ_INT(get_as(&tt_a, "/desk?library=NOPE"), 404);
     T_EQ_INT(get_as(&tt_a, "/desk?library=TH-A&lang=en"), 200);
-    T_CHECK(has(last, "Circulation desk: Trường Tiểu học A"));
-    T_CHECK(has(last, "Overdue"));
+    T_CHECK(t_has(last, "Circulation desk: Trường Tiểu học A"));
+    T_CHECK(t_has(last, "Overdue"));
 
     /* the district sees every library's lists, with no forms */
     T_EQ_INT(get_as(&district, "/desk?library=TH-A"), 200);
-    T_CHECK(has(last, "A-601"));
-    T_CHECK(has(last, "Bạn chỉ được xem"));
-    T_CHECK(lacks(last, "action=\"/desk/reader\""));
-    T_CHECK(lacks(last, "action=\"/desk/checkout\""));
-    T_CHECK(has(last, "<option value=\"TH-B\""));
+    T_CHECK(t_has(last, "A-601"));
+    T_CHECK(t_has(last, "Bạn chỉ được xem"));
+    T_CHECK(t_lacks(last, "action=\"/desk/reader\""));
+    T_CHECK(t_lacks(last, "action=\"/desk/checkout\""));
+    T_CHECK(t_has(last, "<option value=\"TH-B\""));
     /* another library's librarian gets their own desk */
     T_EQ_INT(get_as(&tt_b, "/desk"), 200);
-    T_CHECK(has(last, "Quầy mượn trả: Trường Tiểu học B"));
-    T_CHECK(lacks(last, "A-601"));
+    T_CHECK(t_has(last, "Quầy mượn trả: Trường Tiểu học B"));
+    T_CHECK(t_lacks(last, "A-601"));
     /* the admin runs any desk */
     T_EQ_INT(get_as(&admin, "/desk?library=TH-B"), 200);
-    T_CHECK(has(last, "action=\"/desk/reader\""));
+    T_CHECK(t_has(last, "action=\"/desk/reader\""));
 }
 
 static void test_checkout_by_scanner(void)
@@ -363,20 +335,20 @@ static void test_checkout_by_scanner(void)
     /* the card first: the reader is selected, the barcode input focused */
     T_EQ_INT(get_as(&tt_a, "/desk"), 200);
     T_EQ_INT(desk_reader(&tt_a, "TH-A", "HS-A1"), 200);
-    T_CHECK(has(last, "Trần Văn Minh"));
+    T_CHECK(t_has(last, "Trần Văn Minh"));
     T_CHECK(autofocused(last, "item-barcode"));
-    T_CHECK(lacks(last, "value=\"HS-A1\"")); /* the card is not carried in a hidden field */
+    T_CHECK(t_lacks(last, "value=\"HS-A1\"")); /* the card is not carried in a hidden field */
 
     /* one barcode after another, the reader staying selected */
     T_EQ_INT(desk_scan(&tt_a, "/desk/checkout", "TH-A", hs_a1, "A-101"), 200);
-    T_CHECK(has(last, "Đã cho mượn: <strong>Dế Mèn phiêu lưu ký</strong> (A-101)"));
-    T_CHECK(has(last, "Trần Văn Minh"));
+    T_CHECK(t_has(last, "Đã cho mượn: <strong>Dế Mèn phiêu lưu ký</strong> (A-101)"));
+    T_CHECK(t_has(last, "Trần Văn Minh"));
     T_CHECK(autofocused(last, "item-barcode"));
     T_EQ_INT(desk_scan(&tt_a, "/desk/checkout", "TH-A", hs_a1, "A-301"), 200);
-    T_CHECK(has(last, "Số đỏ"));
+    T_CHECK(t_has(last, "Số đỏ"));
     /* the loans list and the receipt name both copies */
-    T_CHECK(has(last, "class=\"desk-loans\""));
-    T_CHECK(has(last, "class=\"desk-receipt\""));
+    T_CHECK(t_has(last, "class=\"desk-loans\""));
+    T_CHECK(t_has(last, "class=\"desk-receipt\""));
     {
         const char *receipt = strstr(last, "class=\"desk-receipt\"");
         T_CHECK(receipt && strstr(receipt, "A-101") && strstr(receipt, "A-301"));
@@ -392,11 +364,11 @@ static void test_checkout_by_scanner(void)
         snprintf(again, sizeof again, "&library=TH-A&reader_id=%lld&key=%s&barcode=A-102",
                  (long long)hs_a1, key);
         T_EQ_INT(post_form_as(&tt_a, "/desk/checkout", again, 1), 200);
-        T_CHECK(lacks(last, "Biểu mẫu này đã được gửi trước đó"));
+        T_CHECK(t_lacks(last, "Biểu mẫu này đã được gửi trước đó"));
         T_EQ_INT(open_loans(hs_a1), 3);
         T_EQ_INT(post_form_as(&tt_a, "/desk/checkout", again, 1), 200);
-        T_CHECK(has(last, "Biểu mẫu này đã được gửi trước đó"));
-        T_CHECK(has(last, "(A-102)"));
+        T_CHECK(t_has(last, "Biểu mẫu này đã được gửi trước đó"));
+        T_CHECK(t_has(last, "(A-102)"));
         T_EQ_INT(open_loans(hs_a1), 3);
     }
 
@@ -424,32 +396,32 @@ static void test_checkout_by_scanner(void)
         t_anonymous(&anon);
         T_EQ_INT(get_as(&anon, fields), 200);
         snprintf(want, sizeof want, "hạn trả %s", due);
-        T_CHECK(has(last, want));
-        T_CHECK(lacks(last, "Trần Văn Minh"));
-        T_CHECK(lacks(last, "HS-A1"));
+        T_CHECK(t_has(last, want));
+        T_CHECK(t_lacks(last, "Trần Văn Minh"));
+        T_CHECK(t_lacks(last, "HS-A1"));
         snprintf(fields, sizeof fields, "/api/v1/records/%lld/items", (long long)rec_sodo);
         T_EQ_INT(get_as(&anon, fields), 200);
         snprintf(want, sizeof want, "\"due\":\"%s\"", due);
-        T_CHECK(has(last, want));
+        T_CHECK(t_has(last, want));
         T_EQ_INT(get_as(&anon, "/api/v1/search?q=so+do"), 200);
         snprintf(want, sizeof want, "\"next_due\":\"%s\"", due);
-        T_CHECK(has(last, want));
-        T_CHECK(lacks(last, "HS-A1"));
+        T_CHECK(t_has(last, want));
+        T_CHECK(t_lacks(last, "HS-A1"));
     }
 
     /* renew: once (a pupil's one renewal), then refused */
     T_EQ_INT(desk_reader(&tt_a, "TH-A", "HS-A1"), 200);
     T_EQ_INT(desk_scan(&tt_a, "/desk/renew", "TH-A", hs_a1, "A-101"), 200);
-    T_CHECK(has(last, "Đã gia hạn: <strong>Dế Mèn phiêu lưu ký</strong> (A-101)"));
+    T_CHECK(t_has(last, "Đã gia hạn: <strong>Dế Mèn phiêu lưu ký</strong> (A-101)"));
     T_CHECK(autofocused(last, "renew-barcode"));
-    T_CHECK(has(last, "Trần Văn Minh")); /* still selected */
+    T_CHECK(t_has(last, "Trần Văn Minh")); /* still selected */
     T_EQ_INT(desk_scan(&tt_a, "/desk/renew", "TH-A", hs_a1, "A-101"), 409);
-    T_CHECK(has(last, "Bản này đã hết số lần gia hạn."));
+    T_CHECK(t_has(last, "Bản này đã hết số lần gia hạn."));
 
     /* return: back on the shelf */
     T_EQ_INT(desk_scan(&tt_a, "/desk/return", "TH-A", hs_a1, "A-101"), 200);
-    T_CHECK(has(last, "Đã nhận trả: <strong>Dế Mèn phiêu lưu ký</strong> (A-101)"));
-    T_CHECK(has(last, "Xếp lại lên giá."));
+    T_CHECK(t_has(last, "Đã nhận trả: <strong>Dế Mèn phiêu lưu ký</strong> (A-101)"));
+    T_CHECK(t_has(last, "Xếp lại lên giá."));
     T_CHECK(autofocused(last, "return-barcode"));
     T_EQ_STR(item_status("A-101", st), "available");
     T_EQ_INT(open_loans(hs_a1), 2);
@@ -462,64 +434,64 @@ static void test_refusals(void)
     /* A-301 is on loan to HS-A1 (previous test) */
     T_EQ_INT(desk_reader(&tt_a, "TH-A", "HS-A2"), 200);
     T_EQ_INT(desk_scan(&tt_a, "/desk/checkout", "TH-A", hs_a2, "A-301"), 409);
-    T_CHECK(has(last, "Bản này đang được bạn đọc khác mượn."));
-    T_CHECK(has(last, "role=\"alert\""));
-    T_CHECK(has(last, "Lê Thị Hoa")); /* the reader stays selected after a refusal */
+    T_CHECK(t_has(last, "Bản này đang được bạn đọc khác mượn."));
+    T_CHECK(t_has(last, "role=\"alert\""));
+    T_CHECK(t_has(last, "Lê Thị Hoa")); /* the reader stays selected after a refusal */
     T_CHECK(autofocused(last, "item-barcode"));
     T_EQ_INT(desk_scan(&tt_a, "/desk/checkout", "TH-A", hs_a2, "A-201"), 409);
-    T_CHECK(has(last, "Bản này đã thanh lý"));
+    T_CHECK(t_has(last, "Bản này đã thanh lý"));
     T_EQ_INT(desk_scan(&tt_a, "/desk/checkout", "TH-A", hs_a2, "A-202"), 409);
-    T_CHECK(has(last, "Bản này đang được ghi là bị mất."));
+    T_CHECK(t_has(last, "Bản này đang được ghi là bị mất."));
     T_EQ_INT(desk_scan(&tt_a, "/desk/checkout", "TH-A", hs_a2, "B-101"), 403);
-    T_CHECK(has(last, "Bản này thuộc quầy của thư viện khác"));
+    T_CHECK(t_has(last, "Bản này thuộc quầy của thư viện khác"));
     T_EQ_INT(desk_scan(&tt_a, "/desk/checkout", "TH-A", hs_a2, "KHONG-CO"), 404);
-    T_CHECK(has(last, "Không có bản nào với số ĐKCB này."));
+    T_CHECK(t_has(last, "Không có bản nào với số ĐKCB này."));
     T_EQ_INT(desk_scan(&tt_a, "/desk/return", "TH-A", hs_a2, "A-302"), 409);
-    T_CHECK(has(last, "Bản này không đang được cho mượn."));
+    T_CHECK(t_has(last, "Bản này không đang được cho mượn."));
     T_EQ_INT(desk_scan(&tt_a, "/desk/renew", "TH-A", hs_a2, "A-302"), 409);
-    T_CHECK(has(last, "Bản này không đang được cho mượn."));
+    T_CHECK(t_has(last, "Bản này không đang được cho mượn."));
     T_EQ_INT(desk_scan(&tt_a, "/desk/checkout", "TH-A", hs_a2, ""), 400);
-    T_CHECK(has(last, "Chưa có số ĐKCB"));
+    T_CHECK(t_has(last, "Chưa có số ĐKCB"));
 
     T_EQ_INT(desk_reader(&tt_a, "TH-A", "HS-A1"), 200);
     T_EQ_INT(desk_scan(&tt_a, "/desk/checkout", "TH-A", hs_a1, "A-301"), 409);
-    T_CHECK(has(last, "Bạn đọc này đang mượn chính bản này rồi."));
+    T_CHECK(t_has(last, "Bạn đọc này đang mượn chính bản này rồi."));
     /* a pupil lends 3: and one more, then the limit */
     T_EQ_INT(desk_scan(&tt_a, "/desk/checkout", "TH-A", hs_a1, "A-103"), 200);
     T_EQ_INT(desk_scan(&tt_a, "/desk/checkout", "TH-A", hs_a1, "A-203"), 409);
-    T_CHECK(has(last, "Bạn đọc đã mượn đủ số bản được phép."));
+    T_CHECK(t_has(last, "Bạn đọc đã mượn đủ số bản được phép."));
     T_CHECK(
-        has(last, "the limit for pupils")); /* the catalogue's detail, for staff of the reader */
+        t_has(last, "the limit for pupils")); /* the catalogue's detail, for staff of the reader */
     T_EQ_STR(item_status("A-203", st), "available");
 
     /* a blocked and an inactive reader: told on selection, refused on lending */
     T_EQ_INT(desk_reader(&tt_a, "TH-A", "HS-A3"), 200);
-    T_CHECK(has(last, "Bạn đọc đang bị khóa thẻ: sách làm hỏng chưa đền"));
+    T_CHECK(t_has(last, "Bạn đọc đang bị khóa thẻ: sách làm hỏng chưa đền"));
     {
         char fields[200], key[40];
         form_key(last, "/desk/checkout", key);
         snprintf(fields, sizeof fields, "&library=TH-A&reader_id=%lld&key=%s&barcode=A-203",
                  (long long)hs_a3, key);
         T_EQ_INT(post_form_as(&tt_a, "/desk/checkout", fields, 1), 409);
-        T_CHECK(has(last, "Thẻ bạn đọc đang bị khóa"));
+        T_CHECK(t_has(last, "Thẻ bạn đọc đang bị khóa"));
         T_EQ_INT(desk_reader(&tt_a, "TH-A", "HS-A5"), 200);
-        T_CHECK(has(last, "Thẻ bạn đọc không còn hoạt động"));
+        T_CHECK(t_has(last, "Thẻ bạn đọc không còn hoạt động"));
         form_key(last, "/desk/checkout", key);
         snprintf(fields, sizeof fields, "&library=TH-A&reader_id=%lld&key=%s&barcode=A-203",
                  (long long)hs_a5, key);
         T_EQ_INT(post_form_as(&tt_a, "/desk/checkout", fields, 1), 409);
-        T_CHECK(has(last, "Thẻ bạn đọc không còn hoạt động."));
+        T_CHECK(t_has(last, "Thẻ bạn đọc không còn hoạt động."));
         /* a checkout without a reader, a bad form key */
         snprintf(fields, sizeof fields, "&library=TH-A&key=%s&barcode=A-203", key);
         T_EQ_INT(post_form_as(&tt_a, "/desk/checkout", fields, 1), 400);
-        T_CHECK(has(last, "Hãy quét thẻ bạn đọc trước"));
+        T_CHECK(t_has(last, "Hãy quét thẻ bạn đọc trước"));
         snprintf(fields, sizeof fields, "&library=TH-A&reader_id=%lld&key=xyz&barcode=A-203",
                  (long long)hs_a2);
         T_EQ_INT(post_form_as(&tt_a, "/desk/checkout", fields, 1), 400);
     }
     /* an unknown card */
     T_EQ_INT(desk_reader(&tt_a, "TH-A", "KHONG-CO"), 404);
-    T_CHECK(has(last, "Không tìm thấy bạn đọc với số thẻ này."));
+    T_CHECK(t_has(last, "Không tìm thấy bạn đọc với số thẻ này."));
     T_CHECK(autofocused(last, "card"));
     T_EQ_STR(item_status("A-203", st), "available");
 }
@@ -539,7 +511,7 @@ static void test_holds_and_transit(void)
     T_EQ_INT(post_json_as(&tt_a, "/api/v1/loans",
                           "{\"barcode\":\"A-501\",\"card\":\"GV-A1\",\"library\":\"TH-A\"}", NULL),
              201);
-    cat = open_cat();
+    cat = t_fx_open(data_dir);
     T_REQUIRE(cat != NULL);
     T_OK(catalog_hold_place(cat, hs_a2, rec_laohac, t_fx_library_id(data_dir, "TH-A"), "test",
                             &hold, &err),
@@ -553,14 +525,14 @@ static void test_holds_and_transit(void)
     /* a renewal is refused while someone waits */
     T_EQ_INT(desk_reader(&tt_a, "TH-A", "GV-A1"), 200);
     T_EQ_INT(desk_scan(&tt_a, "/desk/renew", "TH-A", gv_a1, "A-401"), 409);
-    T_CHECK(has(last, "có bạn đọc khác đang chờ tài liệu này"));
+    T_CHECK(t_has(last, "có bạn đọc khác đang chờ tài liệu này"));
     /* the waiting list of the desk names them */
-    T_CHECK(has(last, "HS-A2 — Lê Thị Hoa"));
+    T_CHECK(t_has(last, "HS-A2 — Lê Thị Hoa"));
 
     /* the return fills the hold: the slip, and the hold shelf */
     T_EQ_INT(desk_scan(&tt_a, "/desk/return", "TH-A", gv_a1, "A-401"), 200);
-    T_CHECK(has(last, "để bản này lên giá giữ sách"));
-    T_CHECK(has(last, "Giữ cho: <strong>HS-A2</strong> — Lê Thị Hoa"));
+    T_CHECK(t_has(last, "để bản này lên giá giữ sách"));
+    T_CHECK(t_has(last, "Giữ cho: <strong>HS-A2</strong> — Lê Thị Hoa"));
     T_EQ_STR(item_status("A-401", st), "on_hold_shelf");
     {
         const char *shelf = strstr(last, "Giá giữ sách đặt trước");
@@ -568,9 +540,9 @@ static void test_holds_and_transit(void)
     }
     /* the teacher cannot take it; the pupil can */
     T_EQ_INT(desk_scan(&tt_a, "/desk/checkout", "TH-A", gv_a1, "A-401"), 409);
-    T_CHECK(has(last, "Bản này đang được giữ cho bạn đọc khác đặt trước."));
+    T_CHECK(t_has(last, "Bản này đang được giữ cho bạn đọc khác đặt trước."));
     T_EQ_INT(desk_reader(&tt_a, "TH-A", "HS-A2"), 200);
-    T_CHECK(has(last, "đã có, đang giữ trên giá")); /* her holds */
+    T_CHECK(t_has(last, "đã có, đang giữ trên giá")); /* her holds */
     T_EQ_INT(desk_scan(&tt_a, "/desk/checkout", "TH-A", hs_a2, "A-401"), 200);
     T_EQ_STR(item_status("A-401", st), "on_loan");
 
@@ -583,26 +555,26 @@ static void test_holds_and_transit(void)
     h = json_object_get(v, "hold");
     T_EQ_STR(json_string_value(json_object_get(json_object_get(h, "reader"), "card")), "HS-B1");
     T_CHECK(json_is_null(json_object_get(json_object_get(h, "reader"), "name")));
-    T_CHECK(lacks(last, "Phạm Thu Hà"));
+    T_CHECK(t_lacks(last, "Phạm Thu Hà"));
     T_CHECK(json_is_false(json_object_get(v, "replayed")));
     json_decref(v);
     /* the same key again: the same answer, nothing done twice */
     T_EQ_INT(post_json_as(&tt_a, "/api/v1/returns", "{\"barcode\":\"A-501\",\"library\":\"TH-A\"}",
                           "ret-a501"),
              200);
-    T_CHECK(has(last, "\"replayed\":true"));
-    T_CHECK(has(last, "\"outcome\":\"hold_shelf\""));
+    T_CHECK(t_has(last, "\"replayed\":true"));
+    T_CHECK(t_has(last, "\"outcome\":\"hold_shelf\""));
     /* the desk's hold shelf shows that hold by card only */
     T_EQ_INT(get_as(&tt_a, "/desk"), 200);
-    T_CHECK(has(last, "A-501"));
-    T_CHECK(lacks(last, "Phạm Thu Hà"));
+    T_CHECK(t_has(last, "A-501"));
+    T_CHECK(t_lacks(last, "Phạm Thu Hà"));
     /* the API's hold list: the admin may read every reader */
     T_EQ_INT(get_as(&admin, "/api/v1/libraries/TH-A/holds"), 200);
-    T_CHECK(has(last, "\"hold_shelf\":[{"));
-    T_CHECK(has(last, "Phạm Thu Hà"));
+    T_CHECK(t_has(last, "\"hold_shelf\":[{"));
+    T_CHECK(t_has(last, "Phạm Thu Hà"));
     T_EQ_INT(get_as(&tt_a, "/api/v1/libraries/TH-A/holds"), 200);
-    T_CHECK(has(last, "\"card\":\"HS-B1\""));
-    T_CHECK(lacks(last, "Phạm Thu Hà"));
+    T_CHECK(t_has(last, "\"card\":\"HS-B1\""));
+    T_CHECK(t_lacks(last, "Phạm Thu Hà"));
 
     /* in transit: TH-B lends its copy, TH-A takes it back, TH-A cannot lend it */
     T_EQ_INT(post_json_as(&tt_b, "/api/v1/loans",
@@ -610,17 +582,17 @@ static void test_holds_and_transit(void)
              201);
     T_EQ_INT(get_as(&tt_a, "/desk"), 200);
     T_EQ_INT(desk_scan(&tt_a, "/desk/return", "TH-A", 0, "B-101"), 200);
-    T_CHECK(has(last, "gửi trả về <strong>Trường Tiểu học B</strong>"));
+    T_CHECK(t_has(last, "gửi trả về <strong>Trường Tiểu học B</strong>"));
     T_EQ_STR(item_status("B-101", st), "in_transit");
     T_EQ_INT(desk_reader(&tt_a, "TH-A", "HS-A2"), 200);
     T_EQ_INT(desk_scan(&tt_a, "/desk/checkout", "TH-A", hs_a2, "B-101"), 409);
-    T_CHECK(has(last, "Bản này đang luân chuyển"));
+    T_CHECK(t_has(last, "Bản này đang luân chuyển"));
     /* TH-B checks it in at home */
     T_EQ_INT(post_json_as(&tt_b, "/api/v1/returns", "{\"barcode\":\"B-101\",\"library\":\"TH-B\"}",
                           NULL),
              200);
-    T_CHECK(has(last, "\"outcome\":\"shelve\""));
-    T_CHECK(has(last, "\"loan_id\":null"));
+    T_CHECK(t_has(last, "\"outcome\":\"shelve\""));
+    T_CHECK(t_has(last, "\"loan_id\":null"));
 }
 
 static void test_api(void)
@@ -667,7 +639,7 @@ static void test_api(void)
                           "{\"barcode\":\"A-203\",\"card\":\"GV-A1\",\"library\":\"TH-A\"}",
                           "quet-0001"),
              409);
-    T_CHECK(has(last, "idempotency key"));
+    T_CHECK(t_has(last, "idempotency key"));
     {
         char longkey[200];
         memset(longkey, 'k', 129);
@@ -678,7 +650,7 @@ static void test_api(void)
                  400);
     }
     T_EQ_INT(post_json_as(&admin, "/api/v1/loans", path, "quet-0001"), 409); /* not a replay */
-    T_CHECK(has(last, "already on loan to this reader"));
+    T_CHECK(t_has(last, "already on loan to this reader"));
 
     /* bodies that are wrong */
     T_EQ_INT(
@@ -698,23 +670,23 @@ static void test_api(void)
     T_EQ_INT(post_json_as(&tt_a, "/api/v1/loans",
                           "{\"barcode\":\"A-203\",\"card\":\"GV-A1\",\"library\":\"NOPE\"}", NULL),
              404);
-    T_CHECK(has(last, "\"error\":{\"code\":\"not_found\""));
+    T_CHECK(t_has(last, "\"error\":{\"code\":\"not_found\""));
     T_EQ_INT(post_json_as(&tt_a, "/api/v1/loans",
                           "{\"barcode\":\"A-201\",\"card\":\"GV-A1\",\"library\":\"TH-A\"}", NULL),
              409);
-    T_CHECK(has(last, "withdrawn"));
+    T_CHECK(t_has(last, "withdrawn"));
 
     /* renew through the API (a teacher has two) */
     T_EQ_INT(post_json_as(&tt_a, "/api/v1/renewals", "{\"barcode\":\"A-302\",\"library\":\"TH-A\"}",
                           "gh-1"),
              200);
-    T_CHECK(has(last, "\"renewals\":1"));
-    T_CHECK(has(last, "\"replayed\":false"));
+    T_CHECK(t_has(last, "\"renewals\":1"));
+    T_CHECK(t_has(last, "\"replayed\":false"));
     T_EQ_INT(post_json_as(&tt_a, "/api/v1/renewals", "{\"barcode\":\"A-302\",\"library\":\"TH-A\"}",
                           "gh-1"),
              200);
-    T_CHECK(has(last, "\"renewals\":1"));
-    T_CHECK(has(last, "\"replayed\":true"));
+    T_CHECK(t_has(last, "\"renewals\":1"));
+    T_CHECK(t_has(last, "\"replayed\":true"));
 
     /* the overdue list */
     T_EQ_INT(get_as(&tt_a, "/api/v1/libraries/TH-A/overdue"), 200);
@@ -733,9 +705,9 @@ static void test_api(void)
     /* a reader's record: themself, staff of their library */
     snprintf(path, sizeof path, "/api/v1/readers/%lld", (long long)hs_a1);
     T_EQ_INT(get_as(&reader_a1, path), 200);
-    T_CHECK(has(last, "\"name\":\"Trần Văn Minh\""));
+    T_CHECK(t_has(last, "\"name\":\"Trần Văn Minh\""));
     T_EQ_INT(get_as(&reader_a2, path), 404);
-    T_CHECK(lacks(last, "Trần Văn Minh"));
+    T_CHECK(t_lacks(last, "Trần Văn Minh"));
     T_EQ_INT(get_as(&reader_a2, "/api/v1/readers/999999"), 404);
     T_EQ_INT(get_as(&district, path), 200);
     T_EQ_INT(get_as(&tt_a, "/api/v1/readers/lookup"), 404);
@@ -817,32 +789,32 @@ static void test_library_scope(void)
     T_EQ_STR(item_status("A-102", st), "on_loan");
     snprintf(path, sizeof path, "/api/v1/readers/%lld", (long long)hs_a1);
     T_EQ_INT(get_as(&tt_b, path), 403);
-    T_CHECK(lacks(last, "Trần Văn Minh"));
+    T_CHECK(t_lacks(last, "Trần Văn Minh"));
     T_EQ_INT(get_as(&tt_b, "/api/v1/libraries/TH-A/overdue"), 403);
     T_EQ_INT(get_as(&tt_b, "/api/v1/libraries/TH-A/holds"), 403);
     /* at their own desk, a reader of TH-A is a card: no name, no TH-A loans */
     T_EQ_INT(desk_reader(&tt_b, "TH-B", "HS-A2"), 200);
-    T_CHECK(has(last, "<strong>HS-A2</strong>"));
-    T_CHECK(lacks(last, "Lê Thị Hoa"));
-    T_CHECK(lacks(last, "A-401"));
-    T_CHECK(lacks(last, "A-203"));
-    T_CHECK(has(last, "bạn đọc của Trường Tiểu học A"));
+    T_CHECK(t_has(last, "<strong>HS-A2</strong>"));
+    T_CHECK(t_lacks(last, "Lê Thị Hoa"));
+    T_CHECK(t_lacks(last, "A-401"));
+    T_CHECK(t_lacks(last, "A-203"));
+    T_CHECK(t_has(last, "bạn đọc của Trường Tiểu học A"));
     /* ...who may still borrow here, and sees it on the receipt */
     T_EQ_INT(desk_scan(&tt_b, "/desk/return", "TH-B", hs_a2, "B-101"), 409); /* on the shelf */
     T_EQ_INT(desk_scan(&tt_b, "/desk/checkout", "TH-B", hs_a2, "B-101"), 200);
-    T_CHECK(has(last, "class=\"desk-receipt\""));
-    T_CHECK(has(last, "B-101"));
-    T_CHECK(lacks(last, "A-401"));
-    T_CHECK(lacks(last, "Lê Thị Hoa"));
+    T_CHECK(t_has(last, "class=\"desk-receipt\""));
+    T_CHECK(t_has(last, "B-101"));
+    T_CHECK(t_lacks(last, "A-401"));
+    T_CHECK(t_lacks(last, "Lê Thị Hoa"));
     /* over the limit now (3 for a pupil): the refusal without the reader's detail */
     T_EQ_INT(desk_scan(&tt_b, "/desk/checkout", "TH-B", hs_a2, "B-102"), 409);
-    T_CHECK(has(last, "Bạn đọc đã mượn đủ số bản được phép."));
-    T_CHECK(lacks(last, "the limit for"));
+    T_CHECK(t_has(last, "Bạn đọc đã mượn đủ số bản được phép."));
+    T_CHECK(t_lacks(last, "the limit for"));
     T_EQ_INT(open_loans(hs_a2), 3);
 
     /* the district reads lists, never acts */
     T_EQ_INT(get_as(&district, "/api/v1/libraries/TH-A/overdue"), 200);
-    T_CHECK(has(last, "A-601"));
+    T_CHECK(t_has(last, "A-601"));
     T_EQ_INT(get_as(&district, "/api/v1/libraries/TH-B/holds"), 200);
     T_EQ_INT(post_json_as(&district, "/api/v1/loans",
                           "{\"barcode\":\"A-302\",\"card\":\"HS-A2\",\"library\":\"TH-A\"}", NULL),
@@ -875,7 +847,7 @@ static void test_invariants(void)
 {
     struct cat_circ_check c;
     struct ts_err err = {0};
-    catalog *cat = open_cat();
+    catalog *cat = t_fx_open(data_dir);
 
     T_REQUIRE(cat != NULL);
     T_OK(catalog_circ_check(cat, &c, &err), &err);

@@ -133,23 +133,6 @@ static char *get_page(const char *path, long want_status)
     return get_page_with(path, NULL, want_status);
 }
 
-static int has(const char *hay, const char *needle)
-{
-    if (strstr(hay, needle))
-        return 1;
-    fprintf(stderr, "  missing: %s\n", needle);
-    return 0;
-}
-
-static int lacks(const char *hay, const char *needle)
-{
-    const char *p = strstr(hay, needle);
-    if (!p)
-        return 1;
-    fprintf(stderr, "  unexpected: %.80s\n", p);
-    return 0;
-}
-
 static json_t *by_key(json_t *list, const char *key, const char *value)
 {
     size_t i;
@@ -253,32 +236,32 @@ static void test_search_page_availability(void)
     char *b;
 
     b = get_page("/search?q=de+men", 200);
-    T_CHECK(has(b, "Dế Mèn phiêu lưu ký"));
-    T_CHECK(has(b, "<ul class=\"avail\""));
-    T_CHECK(has(b, "<span class=\"st st-available\">Có sẵn (2 bản)</span>"));
-    T_CHECK(has(b, "<span class=\"st st-on_loan\">Đang cho mượn</span>"));
-    T_CHECK(has(b, "<span class=\"st st-in_transit\">Đang luân chuyển</span>"));
-    T_CHECK(has(b, "year=2019")); /* the year facet */
-    T_CHECK(has(b, "Năm xuất bản"));
-    T_CHECK(has(b, "<select id=\"my_library\" name=\"my_library\">"));
-    T_CHECK(lacks(b, "class=\"mine\""));
-    T_CHECK(lacks(b, "mylib-filter")); /* no library chosen yet */
+    T_CHECK(t_has(b, "Dế Mèn phiêu lưu ký"));
+    T_CHECK(t_has(b, "<ul class=\"avail\""));
+    T_CHECK(t_has(b, "<span class=\"st st-available\">Có sẵn (2 bản)</span>"));
+    T_CHECK(t_has(b, "<span class=\"st st-on_loan\">Đang cho mượn</span>"));
+    T_CHECK(t_has(b, "<span class=\"st st-in_transit\">Đang luân chuyển</span>"));
+    T_CHECK(t_has(b, "year=2019")); /* the year facet */
+    T_CHECK(t_has(b, "Năm xuất bản"));
+    T_CHECK(t_has(b, "<select id=\"my_library\" name=\"my_library\">"));
+    T_CHECK(t_lacks(b, "class=\"mine\""));
+    T_CHECK(t_lacks(b, "mylib-filter")); /* no library chosen yet */
     free(b);
 
     b = get_page("/search?q=de+men&year=2019&available_at=THCS-A", 200);
-    T_CHECK(has(b, "Có sẵn tại Trường THCS A"));
-    T_CHECK(has(b, "Năm 2019"));
-    T_CHECK(has(b, "<input type=\"hidden\" name=\"available_at\" value=\"THCS-A\">"));
+    T_CHECK(t_has(b, "Có sẵn tại Trường THCS A"));
+    T_CHECK(t_has(b, "Năm 2019"));
+    T_CHECK(t_has(b, "<input type=\"hidden\" name=\"available_at\" value=\"THCS-A\">"));
     free(b);
 
     /* English */
     b = get_page_with("/search?q=de+men", "Cookie: lang=en", 200);
-    T_CHECK(has(b, "Available now (2 copies)"));
-    T_CHECK(has(b, ">On loan<"));
-    T_CHECK(has(b, ">In transit<"));
+    T_CHECK(t_has(b, "Available now (2 copies)"));
+    T_CHECK(t_has(b, ">On loan<"));
+    T_CHECK(t_has(b, ">In transit<"));
     free(b);
     b = get_page_with("/search?q=ghi+chep+doc+sach", "Cookie: lang=en", 200);
-    T_CHECK(has(b, "<span class=\"st st-digital\">Digital</span>"));
+    T_CHECK(t_has(b, "<span class=\"st st-digital\">Digital</span>"));
     free(b);
 }
 
@@ -303,22 +286,22 @@ static void test_my_library(void)
     t_http_free(&r);
 
     b = get_page_with("/search?q=de+men", "Cookie: my_library=TV-Q1", 200);
-    T_CHECK(has(b, "<option value=\"TV-Q1\" selected>"));
+    T_CHECK(t_has(b, "<option value=\"TV-Q1\" selected>"));
     /* my library is listed first and marked */
     p = strstr(b, "<li class=\"mine\"><span class=\"lib\"><a href=\"/libraries/TV-Q1\">");
     q = strstr(b, "<a href=\"/libraries/THCS-A\">Trường THCS A</a>:");
     T_CHECK(p && q && p < q);
-    T_CHECK(has(b, "available_at=TV-Q1"));
-    T_CHECK(has(b, "Chỉ hiện tài liệu có sẵn tại"));
+    T_CHECK(t_has(b, "available_at=TV-Q1"));
+    T_CHECK(t_has(b, "Chỉ hiện tài liệu có sẵn tại"));
     free(b);
     b = get_page_with("/search?q=de+men&available_at=TV-Q1", "Cookie: my_library=TV-Q1", 200);
-    T_CHECK(has(b, "class=\"filter active\""));
-    T_CHECK(has(b, "class=\"zero\"")); /* nothing on the shelf at TV-Q1 */
+    T_CHECK(t_has(b, "class=\"filter active\""));
+    T_CHECK(t_has(b, "class=\"zero\"")); /* nothing on the shelf at TV-Q1 */
     free(b);
     /* a cookie naming no library is ignored, and cannot inject markup */
     b = get_page_with("/search?q=de+men", "Cookie: my_library=<x>", 200);
-    T_CHECK(lacks(b, "class=\"mine\""));
-    T_CHECK(lacks(b, "<x>"));
+    T_CHECK(t_lacks(b, "class=\"mine\""));
+    T_CHECK(t_lacks(b, "<x>"));
     free(b);
 }
 
@@ -412,33 +395,33 @@ static void test_record_page(void)
 
     snprintf(path, sizeof path, "/records/%lld", (long long)id_demen);
     b = get_page(path, 200);
-    T_CHECK(has(b, "<h1>Dế Mèn phiêu lưu ký</h1>"));
-    T_CHECK(has(b, "<p class=\"subtitle\">Truyện dài</p>"));
-    T_CHECK(has(b, "Nguyễn Văn Biên (chủ biên)"));
-    T_CHECK(has(b, "Hà Nội: Kim Đồng, 2019"));
-    T_CHECK(has(b, "Tái bản lần thứ 5"));
-    T_CHECK(has(b, "144 tr."));
-    T_CHECK(has(b, "Tủ sách vàng"));
-    T_CHECK(has(b, "895.9223"));
-    T_CHECK(has(b, "Lớp 4-5"));
-    T_CHECK(has(b, "ISBN: 9786042081238"));
+    T_CHECK(t_has(b, "<h1>Dế Mèn phiêu lưu ký</h1>"));
+    T_CHECK(t_has(b, "<p class=\"subtitle\">Truyện dài</p>"));
+    T_CHECK(t_has(b, "Nguyễn Văn Biên (chủ biên)"));
+    T_CHECK(t_has(b, "Hà Nội: Kim Đồng, 2019"));
+    T_CHECK(t_has(b, "Tái bản lần thứ 5"));
+    T_CHECK(t_has(b, "144 tr."));
+    T_CHECK(t_has(b, "Tủ sách vàng"));
+    T_CHECK(t_has(b, "895.9223"));
+    T_CHECK(t_has(b, "Lớp 4-5"));
+    T_CHECK(t_has(b, "ISBN: 9786042081238"));
     /* subjects link to a subject search */
-    T_CHECK(has(b, "href=\"/search?q=%22V%C4%83n%20h%E1%BB%8Dc%20thi%E1%BA%BFu%20nhi%22\""));
+    T_CHECK(t_has(b, "href=\"/search?q=%22V%C4%83n%20h%E1%BB%8Dc%20thi%E1%BA%BFu%20nhi%22\""));
     /* links: http(s) only, external */
-    T_CHECK(has(b, "<a href=\"https://example.org/de-men\" rel=\"noopener nofollow\""));
-    T_CHECK(lacks(b, "href=\"javascript"));
+    T_CHECK(t_has(b, "<a href=\"https://example.org/de-men\" rel=\"noopener nofollow\""));
+    T_CHECK(t_lacks(b, "href=\"javascript"));
     /* escaped notes */
-    T_CHECK(has(b, "Có minh họa &lt;b&gt;màu&lt;/b&gt;"));
-    T_CHECK(lacks(b, "<b>màu"));
+    T_CHECK(t_has(b, "Có minh họa &lt;b&gt;màu&lt;/b&gt;"));
+    T_CHECK(t_lacks(b, "<b>màu"));
     /* copies grouped by library, with status, call number and shelf */
-    T_CHECK(has(b, "<table class=\"copies\">"));
-    T_CHECK(has(b, ">A-001</td>"));
-    T_CHECK(has(b, ">Kệ 3</td>"));
-    T_CHECK(has(b, ">895.9223 T450H</td>"));
-    T_CHECK(has(b, "<span class=\"st st-on_loan\">Đang cho mượn</span></td>"));
-    T_CHECK(has(b, "Q1-002"));
-    T_CHECK(lacks(b, "A-003")); /* withdrawn */
-    T_CHECK(has(b, "href=\"/libraries/TV-Q1\""));
+    T_CHECK(t_has(b, "<table class=\"copies\">"));
+    T_CHECK(t_has(b, ">A-001</td>"));
+    T_CHECK(t_has(b, ">Kệ 3</td>"));
+    T_CHECK(t_has(b, ">895.9223 T450H</td>"));
+    T_CHECK(t_has(b, "<span class=\"st st-on_loan\">Đang cho mượn</span></td>"));
+    T_CHECK(t_has(b, "Q1-002"));
+    T_CHECK(t_lacks(b, "A-003")); /* withdrawn */
+    T_CHECK(t_has(b, "href=\"/libraries/TV-Q1\""));
     free(b);
 
     /* the subject search finds the record */
@@ -450,13 +433,13 @@ static void test_record_page(void)
     }
 
     b = get_page_with(path, "Cookie: lang=en", 200);
-    T_CHECK(has(b, "Nguyễn Văn Biên (editor)"));
-    T_CHECK(has(b, "Call number"));
-    T_CHECK(has(b, "Available now (2 copies)"));
+    T_CHECK(t_has(b, "Nguyễn Văn Biên (editor)"));
+    T_CHECK(t_has(b, "Call number"));
+    T_CHECK(t_has(b, "Available now (2 copies)"));
     free(b);
     /* my library first on the record page too */
     b = get_page_with(path, "Cookie: my_library=TV-Q1", 200);
-    T_CHECK(has(b, "<section class=\"lib-copies mine\">"));
+    T_CHECK(t_has(b, "<section class=\"lib-copies mine\">"));
     free(b);
 }
 
@@ -485,13 +468,13 @@ static void test_libraries(void)
     json_decref(v);
 
     b = get_page("/libraries/THCS-A", 200);
-    T_CHECK(has(b, "<dt>Bản in</dt><dd>3</dd>"));
-    T_CHECK(has(b, "<dt>Đang cho mượn</dt><dd>1</dd>"));
-    T_CHECK(has(b, "<dt>Đang luân chuyển</dt><dd>0</dd>"));
-    T_CHECK(has(b, "Tắt đèn"));
+    T_CHECK(t_has(b, "<dt>Bản in</dt><dd>3</dd>"));
+    T_CHECK(t_has(b, "<dt>Đang cho mượn</dt><dd>1</dd>"));
+    T_CHECK(t_has(b, "<dt>Đang luân chuyển</dt><dd>0</dd>"));
+    T_CHECK(t_has(b, "Tắt đèn"));
     free(b);
     b = get_page("/libraries", 200);
-    T_CHECK(has(b, "2 tài liệu · 3 bản in"));
+    T_CHECK(t_has(b, "2 tài liệu · 3 bản in"));
     free(b);
 }
 

@@ -25,17 +25,6 @@ static struct t_srv srv;
 static const char *data_dir;
 static int64_t rec_id, lib_a, reader1, reader2, reader3;
 
-static catalog *open_rw(void)
-{
-    char path[1024];
-    struct ts_err err = {0};
-    catalog *cat = NULL;
-
-    snprintf(path, sizeof path, "%s/%s", data_dir, IMPORT_CATALOG_FILE);
-    T_OK(catalog_open(path, &cat, &err), &err);
-    return cat;
-}
-
 static void nap(void)
 {
     struct timespec ts = {0, 100 * 1000 * 1000};
@@ -92,7 +81,7 @@ static void test_availability_follows_the_desk(void)
     long n = -1;
 
     T_EQ_INT(available_hits(), 1);
-    cat = open_rw();
+    cat = t_fx_open(data_dir);
     T_REQUIRE(cat != NULL);
     T_OK(catalog_loan_checkout(cat, &desk, "A-001", reader1, &loan, &err), &err);
     cat_loan_clear(&loan);
@@ -110,7 +99,7 @@ static void test_expired_hold_moves_on(void)
     struct cat_hold h = {0};
     struct ts_err err = {0};
     int64_t hold2, hold3;
-    catalog *cat = open_rw();
+    catalog *cat = t_fx_open(data_dir);
     sqlite3 *db;
     char path[1024], sql[128];
 
@@ -129,7 +118,7 @@ static void test_expired_hold_moves_on(void)
              (long long)ts_now_unix() - 60, (long long)hold2);
     T_EQ_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
-    cat = open_rw();
+    cat = t_fx_open(data_dir);
     for (int i = 0; i < 150; i++) {
         T_OK(catalog_hold_get(cat, hold3, &h, &err), &err);
         if (h.status && strcmp(h.status, "ready") == 0)

@@ -50,20 +50,9 @@ static void add_library(const char *code, const char *name, const char *kind)
     t_fx_library(data_dir, code, name, kind);
 }
 
-static catalog *open_cat(void)
-{
-    char path[1024];
-    struct ts_err err = {0};
-    catalog *cat = NULL;
-
-    snprintf(path, sizeof path, "%s/%s", data_dir, IMPORT_CATALOG_FILE);
-    T_OK(catalog_open(path, &cat, &err), &err);
-    return cat;
-}
-
 static int64_t find_title(const char *title)
 {
-    catalog *cat = open_cat();
+    catalog *cat = t_fx_open(data_dir);
     int64_t *ids = NULL, found = 0;
     size_t n = 0;
     struct ts_err err = {0};
@@ -293,7 +282,7 @@ static void harvest(const char *verb, const char *args, struct harvest *h)
 
 static int64_t live_records(void)
 {
-    catalog *cat = open_cat();
+    catalog *cat = t_fx_open(data_dir);
     int64_t n = catalog_record_count(cat);
     catalog_close(cat);
     return n;
@@ -302,7 +291,7 @@ static int64_t live_records(void)
 /* Records held by library `code` / of type `type`, from the catalogue. */
 static size_t count_in(const char *code, const char *type)
 {
-    catalog *cat = open_cat();
+    catalog *cat = t_fx_open(data_dir);
     int64_t *ids = NULL;
     size_t n = 0, hits = 0;
     struct ts_err err = {0};
@@ -620,7 +609,7 @@ static void test_from_until(void)
 {
     static int64_t now = T_PINNED;
     struct ts_err err = {0};
-    catalog *cat = open_cat();
+    catalog *cat = t_fx_open(data_dir);
     struct harvest h;
     struct xdoc x;
     char q[256];
@@ -662,7 +651,7 @@ static void test_tombstone(void)
 {
     static int64_t now = T_MERGE;
     struct ts_err err = {0};
-    catalog *cat = open_cat();
+    catalog *cat = t_fx_open(data_dir);
     struct harvest h;
     struct xdoc x;
     char q[256];

@@ -236,23 +236,6 @@ static char *get_page(const char *path, long want_status)
     return body;
 }
 
-static int has(const char *hay, const char *needle)
-{
-    if (strstr(hay, needle))
-        return 1;
-    fprintf(stderr, "  missing: %s\n", needle);
-    return 0;
-}
-
-static int lacks(const char *hay, const char *needle)
-{
-    const char *p = strstr(hay, needle);
-    if (!p)
-        return 1;
-    fprintf(stderr, "  unexpected: %.80s\n", p);
-    return 0;
-}
-
 /* --------------------------------------------------------------- cases */
 
 static void test_health(void)
@@ -278,27 +261,27 @@ static void test_home_and_headers(void)
     T_EQ_STR(t_http_header(&r, "X-Content-Type-Options"), "nosniff");
     T_CHECK(t_http_header(&r, "Referrer-Policy") != NULL);
     T_CHECK((h = t_http_header(&r, "X-Request-Id")) && strncmp(h, "r-", 2) == 0);
-    T_CHECK(has(ts_buf_str(&r.body), "<html lang=\"vi\">"));
-    T_CHECK(has(ts_buf_str(&r.body), "href=\"/?lang=en\""));
-    T_CHECK(has(ts_buf_str(&r.body), "<label for=\"q\">"));
-    T_CHECK(has(ts_buf_str(&r.body), "<main id=\"main\""));
-    T_CHECK(lacks(ts_buf_str(&r.body), "<script>"));
+    T_CHECK(t_has(ts_buf_str(&r.body), "<html lang=\"vi\">"));
+    T_CHECK(t_has(ts_buf_str(&r.body), "href=\"/?lang=en\""));
+    T_CHECK(t_has(ts_buf_str(&r.body), "<label for=\"q\">"));
+    T_CHECK(t_has(ts_buf_str(&r.body), "<main id=\"main\""));
+    T_CHECK(t_lacks(ts_buf_str(&r.body), "<script>"));
     t_http_free(&r);
 
     /* English by ?lang=en, remembered in a cookie */
     t_http_get(&srv, "/?lang=en", &r);
     T_EQ_INT(r.status, 200);
-    T_CHECK(has(ts_buf_str(&r.body), "<html lang=\"en\">"));
+    T_CHECK(t_has(ts_buf_str(&r.body), "<html lang=\"en\">"));
     T_CHECK((h = t_http_header(&r, "Set-Cookie")) && strstr(h, "lang=en"));
-    T_CHECK(has(ts_buf_str(&r.body), "Find books"));
+    T_CHECK(t_has(ts_buf_str(&r.body), "Find books"));
     t_http_free(&r);
     {
         static const char *const hdrs[] = {"Cookie: lang=en", NULL};
         struct t_http_opts o = {0};
         o.headers = hdrs;
         t_http_do(&srv, "/libraries", &o, &r);
-        T_CHECK(has(ts_buf_str(&r.body), "<html lang=\"en\">"));
-        T_CHECK(has(ts_buf_str(&r.body), "School libraries"));
+        T_CHECK(t_has(ts_buf_str(&r.body), "<html lang=\"en\">"));
+        T_CHECK(t_has(ts_buf_str(&r.body), "School libraries"));
         t_http_free(&r);
     }
 }
@@ -469,26 +452,26 @@ static void test_search_page(void)
 {
     char *b = get_page("/search?q=thu+vien", 200), url[256];
 
-    T_CHECK(has(b, "Sổ tay thư viện"));
-    T_CHECK(has(b, "<mark>"));
+    T_CHECK(t_has(b, "Sổ tay thư viện"));
+    T_CHECK(t_has(b, "<mark>"));
     snprintf(url, sizeof url, "href=\"/records/%lld\"", (long long)id_handbook);
-    T_CHECK(has(b, url));
-    T_CHECK(has(b, "library=TV-HUYEN")); /* a facet link */
-    T_CHECK(has(b, "Trường THCS A"));
+    T_CHECK(t_has(b, url));
+    T_CHECK(t_has(b, "library=TV-HUYEN")); /* a facet link */
+    T_CHECK(t_has(b, "Trường THCS A"));
     free(b);
 
     /* the section deep link goes to the reader view of the chapter */
     b = get_page("/search?q=cai+dat+goi", 200);
     snprintf(url, sizeof url, "/records/%lld/read?section=OEBPS%%2Ftext%%2Fch1.xhtml",
              (long long)id_epub);
-    T_CHECK(has(b, url));
+    T_CHECK(t_has(b, url));
     free(b);
 
     b = get_page("/search?q=zzqqxxyy", 200);
-    T_CHECK(has(b, "class=\"zero\""));
+    T_CHECK(t_has(b, "class=\"zero\""));
     free(b);
     b = get_page("/search", 200);
-    T_CHECK(has(b, "role=\"search\""));
+    T_CHECK(t_has(b, "role=\"search\""));
     free(b);
     b = get_page("/search?q=thu+vien&page=0", 200);
     free(b);
@@ -519,10 +502,10 @@ static void test_record_page_and_api(void)
 
     snprintf(path, sizeof path, "/records/%lld", (long long)id_epub);
     b = get_page(path, 200);
-    T_CHECK(has(b, "<h1>Sổ tay quản trị Debian</h1>"));
-    T_CHECK(has(b, "Raphaël Hertzog"));
-    T_CHECK(has(b, "/read?file="));
-    T_CHECK(has(b, "/api/v1/files/"));
+    T_CHECK(t_has(b, "<h1>Sổ tay quản trị Debian</h1>"));
+    T_CHECK(t_has(b, "Raphaël Hertzog"));
+    T_CHECK(t_has(b, "/read?file="));
+    T_CHECK(t_has(b, "/api/v1/files/"));
     free(b);
 
     json_decref(get_json("/api/v1/records/999999", 404));
@@ -575,13 +558,13 @@ static void test_libraries(void)
     json_decref(get_json("/api/v1/libraries/NOPE", 404));
 
     b = get_page("/libraries", 200);
-    T_CHECK(has(b, "Trường THCS A"));
-    T_CHECK(has(b, "Thư viện trường học"));
-    T_CHECK(has(b, "href=\"/libraries/THCS-A\""));
+    T_CHECK(t_has(b, "Trường THCS A"));
+    T_CHECK(t_has(b, "Thư viện trường học"));
+    T_CHECK(t_has(b, "href=\"/libraries/THCS-A\""));
     free(b);
     b = get_page("/libraries/THCS-A", 200);
-    T_CHECK(has(b, "<h1>Trường THCS A</h1>"));
-    T_CHECK(has(b, "Sổ tay quản trị Debian"));
+    T_CHECK(t_has(b, "<h1>Trường THCS A</h1>"));
+    T_CHECK(t_has(b, "Sổ tay quản trị Debian"));
     free(b);
     free(get_page("/libraries/NOPE", 404));
 }
@@ -759,16 +742,16 @@ static void test_xss(void)
 
     snprintf(path, sizeof path, "/records/%lld", (long long)id_xss);
     b = get_page(path, 200);
-    T_CHECK(has(b, "&lt;script&gt;alert(1)&lt;/script&gt;"));
-    T_CHECK(lacks(b, "<script>alert"));
+    T_CHECK(t_has(b, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    T_CHECK(t_lacks(b, "<script>alert"));
     free(b);
     b = get_page("/search?q=kiem+tra+an+toan", 200);
-    T_CHECK(has(b, "&lt;script&gt;alert(1)&lt;/script&gt;"));
-    T_CHECK(lacks(b, "<script>alert"));
+    T_CHECK(t_has(b, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    T_CHECK(t_lacks(b, "<script>alert"));
     free(b);
     /* the query is echoed escaped */
     b = get_page("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E", 200);
-    T_CHECK(lacks(b, "<script>alert"));
+    T_CHECK(t_lacks(b, "<script>alert"));
     free(b);
 
     snprintf(path, sizeof path, "/records/%lld/read", (long long)id_xss);
@@ -777,22 +760,22 @@ static void test_xss(void)
         /* the chapter itself: the page title above it is the escaped record title */
         const char *art = strstr(b, "<article class=\"reader\">");
         T_REQUIRE(art != NULL);
-        T_CHECK(has(art, "Kiểm tra an toàn hiển thị"));
-        T_CHECK(has(art, "link một"));
-        T_CHECK(has(art, "đoạn kết"));
-        T_CHECK(lacks(art, "alert("));
-        T_CHECK(lacks(art, "onerror"));
-        T_CHECK(lacks(art, "onclick"));
-        T_CHECK(lacks(art, "javascript:"));
-        T_CHECK(lacks(art, "<script"));
-        T_CHECK(lacks(art, "<iframe"));
-        T_CHECK(lacks(art, "<form"));
-        T_CHECK(lacks(art, "<svg"));
-        T_CHECK(lacks(art, "style="));
-        T_CHECK(lacks(art, "data:text"));
-        T_CHECK(lacks(art, "<img"));
+        T_CHECK(t_has(art, "Kiểm tra an toàn hiển thị"));
+        T_CHECK(t_has(art, "link một"));
+        T_CHECK(t_has(art, "đoạn kết"));
+        T_CHECK(t_lacks(art, "alert("));
+        T_CHECK(t_lacks(art, "onerror"));
+        T_CHECK(t_lacks(art, "onclick"));
+        T_CHECK(t_lacks(art, "javascript:"));
+        T_CHECK(t_lacks(art, "<script"));
+        T_CHECK(t_lacks(art, "<iframe"));
+        T_CHECK(t_lacks(art, "<form"));
+        T_CHECK(t_lacks(art, "<svg"));
+        T_CHECK(t_lacks(art, "style="));
+        T_CHECK(t_lacks(art, "data:text"));
+        T_CHECK(t_lacks(art, "<img"));
     }
-    T_CHECK(lacks(b, "<script>alert"));
+    T_CHECK(t_lacks(b, "<script>alert"));
     free(b);
 }
 
@@ -804,25 +787,25 @@ static void test_read_epub(void)
     /* no section: the first item of the spine */
     snprintf(path, sizeof path, "/records/%lld/read", (long long)id_epub);
     b = get_page(path, 200);
-    T_CHECK(has(b, "Cài đặt gói phần mềm"));
-    T_CHECK(has(b, "id=\"c-s1\""));
-    T_CHECK(lacks(b, "color:red"));
+    T_CHECK(t_has(b, "Cài đặt gói phần mềm"));
+    T_CHECK(t_has(b, "id=\"c-s1\""));
+    T_CHECK(t_lacks(b, "color:red"));
     free(b);
 
     snprintf(path, sizeof path, "/records/%lld/read?section=OEBPS/text/ch2.xhtml",
              (long long)id_epub);
     b = get_page(path, 200);
-    T_CHECK(has(b, "Mạng máy tính"));
+    T_CHECK(t_has(b, "Mạng máy tính"));
     snprintf(want, sizeof want,
              "/records/%lld/read?file=%lld&amp;section=OEBPS/text/ch1.xhtml#c-s1",
              (long long)id_epub, (long long)file_epub);
-    T_CHECK(has(b, want));
+    T_CHECK(t_has(b, want));
     snprintf(want, sizeof want, "/records/%lld/asset?file=%lld&amp;path=OEBPS/images/pic.png",
              (long long)id_epub, (long long)file_epub);
-    T_CHECK(has(b, want));
-    T_CHECK(has(b, "href=\"https://www.debian.org/\""));
-    T_CHECK(has(b, "noopener"));
-    T_CHECK(lacks(b, "evil.example"));
+    T_CHECK(t_has(b, want));
+    T_CHECK(t_has(b, "href=\"https://www.debian.org/\""));
+    T_CHECK(t_has(b, "noopener"));
+    T_CHECK(t_lacks(b, "evil.example"));
     free(b);
 
     snprintf(path, sizeof path, "/records/%lld/asset?file=%lld&path=OEBPS/images/pic.png",
@@ -866,13 +849,13 @@ static void test_read_text_and_pdf(void)
 
     snprintf(path, sizeof path, "/records/%lld/read", (long long)id_text);
     b = get_page(path, 200);
-    T_CHECK(has(b, "<pre class=\"reader-text\">"));
-    T_CHECK(has(b, "Bàn học và bạn học. &lt;b&gt;không phải thẻ&lt;/b&gt;"));
+    T_CHECK(t_has(b, "<pre class=\"reader-text\">"));
+    T_CHECK(t_has(b, "Bàn học và bạn học. &lt;b&gt;không phải thẻ&lt;/b&gt;"));
     free(b);
     snprintf(path, sizeof path, "/records/%lld/read?section=page%%3D1", (long long)id_pdf);
     b = get_page(path, 200);
     snprintf(want, sizeof want, "href=\"/files/%lld#page=1\"", (long long)file_pdf);
-    T_CHECK(has(b, want));
+    T_CHECK(t_has(b, want));
     free(b);
 }
 
@@ -953,8 +936,8 @@ static void test_huge_body(void)
     T_REQUIRE(fd >= 0);
     T_CHECK(send(fd, req, sizeof req - 1, 0) == (ssize_t)(sizeof req - 1));
     read_answer(fd, buf, sizeof buf, 5000);
-    T_CHECK(has(buf, "HTTP/1.1 413"));
-    T_CHECK(has(buf, "\"too_big\""));
+    T_CHECK(t_has(buf, "HTTP/1.1 413"));
+    T_CHECK(t_has(buf, "\"too_big\""));
     close(fd);
 
     /* chunked, no length: cut off at the cap */
