@@ -237,6 +237,19 @@ int account_hold_place(struct request *req, int64_t reader_id, int64_t record_id
                                                    account_actor(req), hold_id, &req->err));
 }
 
+int account_dloan(struct request *req, const struct cat_reader *r, int64_t file_id,
+                  struct cat_dloan *d)
+{
+    catalog *cat;
+    int rc;
+
+    if ((rc = worker_catalog_rw(req->srv, &cat, &req->err)))
+        return rc;
+    return account_refused(
+        req, d ? catalog_dloan_borrow(cat, file_id, r->id, account_actor(req), d, &req->err)
+               : catalog_dloan_return(cat, file_id, r->id, account_actor(req), &req->err));
+}
+
 /* ------------------------------------------------------------ JSON shapes */
 
 /* Where a reader reads file `f` of record `record_id` (arena). */

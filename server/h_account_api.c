@@ -225,10 +225,7 @@ int h_api_file_borrow(struct request *req, struct response *res)
 
     if ((rc = req_param_id(req, 0, &id)) || (rc = account_reader(req, &r)))
         return rc;
-    rc = worker_catalog_rw(req->srv, &cat, &req->err);
-    if (rc == TS_OK)
-        rc = account_refused(
-            req, catalog_dloan_borrow(cat, id, r.id, account_actor(req), &d, &req->err));
+    rc = account_dloan(req, &r, id, &d);
     cat_reader_clear(&r);
     if (rc || (rc = view_catalog(req, &cat)) || (rc = catalog_browse_file(cat, id, &f, &req->err)))
         return rc;
@@ -245,16 +242,12 @@ int h_api_file_borrow(struct request *req, struct response *res)
 int h_api_file_return(struct request *req, struct response *res)
 {
     struct cat_reader r;
-    catalog *cat;
     int64_t id;
     int rc;
 
     if ((rc = req_param_id(req, 0, &id)) || (rc = account_reader(req, &r)))
         return rc;
-    rc = worker_catalog_rw(req->srv, &cat, &req->err);
-    if (rc == TS_OK)
-        rc = account_refused(req,
-                             catalog_dloan_return(cat, id, r.id, account_actor(req), &req->err));
+    rc = account_dloan(req, &r, id, NULL);
     cat_reader_clear(&r);
     if (rc)
         return rc;

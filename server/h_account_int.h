@@ -42,6 +42,11 @@ int account_hold_cancel(struct request *req, int64_t hold_id);
 int account_hold_place(struct request *req, int64_t reader_id, int64_t record_id, int64_t pickup_id,
                        int64_t *hold_id);
 
+/* Borrow (d non-NULL: the loan) or give back early (d NULL) file `file_id`
+ * for reader `r`: the one path of the page and the API. */
+int account_dloan(struct request *req, const struct cat_reader *r, int64_t file_id,
+                  struct cat_dloan *d);
+
 /* Where to read file `f` of record `record_id`: the reader view, the PDF,
  * else the download (arena). */
 const char *account_read_url(struct request *req, int64_t record_id, const struct cat_file_info *f);

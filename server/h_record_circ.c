@@ -215,16 +215,13 @@ int h_page_file_borrow(struct request *req, struct response *res)
     struct cat_file_info f;
     struct cat_reader r;
     struct cat_dloan d;
-    catalog *cat;
     int64_t record_id;
     int rc;
 
     if ((rc = file_and_reader(req, &f, &r)))
         return rc;
     record_id = f.record_id;
-    if ((rc = worker_catalog_rw(req->srv, &cat, &req->err)) == TS_OK)
-        rc = account_refused(
-            req, catalog_dloan_borrow(cat, f.id, r.id, account_actor(req), &d, &req->err));
+    rc = account_dloan(req, &r, f.id, &d);
     cat_file_info_clear(&f);
     cat_reader_clear(&r);
     return rc ? refused(req, res, record_id, rc) : back_to(req, res, record_id, "dloan_borrowed");
@@ -235,16 +232,13 @@ int h_page_file_return(struct request *req, struct response *res)
     const char *back = req_form(req, "back");
     struct cat_file_info f;
     struct cat_reader r;
-    catalog *cat;
     int64_t record_id;
     int rc;
 
     if ((rc = file_and_reader(req, &f, &r)))
         return rc;
     record_id = f.record_id;
-    if ((rc = worker_catalog_rw(req->srv, &cat, &req->err)) == TS_OK)
-        rc = account_refused(req,
-                             catalog_dloan_return(cat, f.id, r.id, account_actor(req), &req->err));
+    rc = account_dloan(req, &r, f.id, NULL);
     cat_file_info_clear(&f);
     cat_reader_clear(&r);
     if (rc)
