@@ -171,3 +171,14 @@ int ts_mkdirs(const char *path, struct ts_err *err)
         return ts_fail(err, TS_EIO, "mkdir %s: %s", buf, strerror(errno));
     return TS_OK;
 }
+
+int ts_hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}

@@ -11,6 +11,9 @@
 
 /* strtoll with full checks: the whole string, in range. TS_EINVAL otherwise. */
 int ts_parse_i64(const char *s, int64_t *out, struct ts_err *err);
+/* Value of hex digit c (either case), -1 if it is not one: %-escapes in
+ * URLs, forms and package hrefs. */
+int ts_hexval(int c);
 
 /* SHA-256 of a buffer as 64 lowercase hex chars + NUL into hex[65]. */
 void ts_sha256_hex(const void *p, size_t n, char hex[65]);

@@ -463,14 +463,6 @@ out:
 /* Member paths                                                       */
 /* ------------------------------------------------------------------ */
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 char *ix_path_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -503,10 +495,10 @@ int ix_path_resolve(const char *base, const char *href, char **out)
     }
     for (i = 0; i < hlen; i++) {
         char c = href[i];
-        if (c == '%' && i + 2 < hlen && hexval((unsigned char)href[i + 1]) >= 0 &&
-            hexval((unsigned char)href[i + 2]) >= 0) {
-            c = (char)(hexval((unsigned char)href[i + 1]) * 16 +
-                       hexval((unsigned char)href[i + 2]));
+        if (c == '%' && i + 2 < hlen && ts_hexval((unsigned char)href[i + 1]) >= 0 &&
+            ts_hexval((unsigned char)href[i + 2]) >= 0) {
+            c = (char)(ts_hexval((unsigned char)href[i + 1]) * 16 +
+                       ts_hexval((unsigned char)href[i + 2]));
             i += 2;
             if (c == '\0') {
                 rc = -1;

@@ -11,20 +11,10 @@
 #include <strings.h>
 
 #include "request.h"
+#include "ts_util.h"
 
 /* A form of ours has a handful of fields; more is an attack on the list growth. */
 #define FORM_MAX_FIELDS 256
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* s[0..n) decoded into the arena; NULL if a %-escape is malformed or the
  * result holds a NUL byte or is not UTF-8. */
@@ -39,8 +29,8 @@ static char *decode(struct request *req, const char *s, size_t n)
             int hi, lo;
             if (i + 2 >= n)
                 return NULL; /* fewer than two hex digits left */
-            hi = hexval(s[i + 1]);
-            lo = hexval(s[i + 2]);
+            hi = ts_hexval(s[i + 1]);
+            lo = ts_hexval(s[i + 2]);
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
                 return NULL;
             *o++ = (char)(hi << 4 | lo);

@@ -17,6 +17,7 @@
 #include "pkgread.h"
 #include "ts_buf.h"
 #include "ts_mem.h"
+#include "ts_util.h"
 
 #define PKG_MANIFEST_MAX (4u << 20)
 
@@ -39,17 +40,6 @@ int pkg_path_safe(const char *path)
             return 1;
         seg = end + 1;
     }
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 int pkg_resolve(const char *base_dir, const char *href, char *out, size_t cap,
@@ -75,8 +65,8 @@ int pkg_resolve(const char *base_dir, const char *href, char *out, size_t cap,
     n = strlen(base_dir);
     for (size_t i = 0; i < hl; i++) {
         char c = href[i];
-        if (c == '%' && i + 2 < hl && hexval(href[i + 1]) >= 0 && hexval(href[i + 2]) >= 0) {
-            c = (char)(hexval(href[i + 1]) * 16 + hexval(href[i + 2]));
+        if (c == '%' && i + 2 < hl && ts_hexval(href[i + 1]) >= 0 && ts_hexval(href[i + 2]) >= 0) {
+            c = (char)(ts_hexval(href[i + 1]) * 16 + ts_hexval(href[i + 2]));
             i += 2;
         }
         if (c == '\0')
