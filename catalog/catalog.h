@@ -37,10 +37,29 @@ int catalog_schema_latest(void);
  * results the same request reads back (the snapshot would not see them). */
 int catalog_read_begin(catalog *cat, struct ts_err *err);
 void catalog_read_end(catalog *cat);
-/* BEGIN IMMEDIATE. */
+/* BEGIN IMMEDIATE (on a group connection: a savepoint in the open batch). */
 int catalog_tx_begin(catalog *cat, struct ts_err *err);
 /* COMMIT if rc == TS_OK, else ROLLBACK; returns rc, or the commit's error. */
 int catalog_tx_end(catalog *cat, int rc, struct ts_err *err);
+
+/* Group commit (writer.c): one connection shared by a server's threads,
+ * whose concurrent calls share COMMITs (one fdatasync for several checkouts).
+ * Bracket every use: catalog_group_enter(g); rc = catalog_...(g, ...);
+ * rc = catalog_group_leave(g, rc, err). Leave returns once the call's changes
+ * are durable, or with the COMMIT's error (then nothing of the call stays and
+ * its results must not be reported as done). Each call stays atomic: a
+ * refused one rolls back alone. Do not use it for reads outside the bracket. */
+int catalog_group_open(const char *path, catalog **out, struct ts_err *err);
+void catalog_group_enter(catalog *g);
+int catalog_group_leave(catalog *g, int rc, struct ts_err *err);
+/* Since the process started: calls that changed something through a group
+ * connection, the COMMITs that made them durable, and threads queued for the
+ * writer lock right now (tests use it to stage a batch). */
+struct cat_group_stats {
+    unsigned long long calls, commits;
+    int queued;
+};
+void catalog_group_stats(struct cat_group_stats *out);
 
 /* Time seam: tests pin the clock. NULL restores the wall clock. */
 void catalog_set_clock(catalog *cat, int64_t (*now_fn)(void *ctx), void *ctx);

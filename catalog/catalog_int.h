@@ -20,8 +20,16 @@ struct catalog {
         sqlite3_stmt *st;
     } cache[CAT_STMT_CACHE];
     int n_cache;
-    int writing; /* holds the process's writer lock (db.c) */
+    int writing;    /* holds the process's writer lock (writer.c) */
+    int grouped;    /* shared by threads, transactions batched (catalog_group_open) */
+    int savepoints; /* open savepoints of the batch (grouped) */
+    int call_wrote; /* the current catalog_group_enter caller has changes in the batch */
 };
+
+/* sqlite3_exec with the error mapped; transactions (writer.c) use it. */
+int cat_exec(catalog *cat, const char *sql, struct ts_err *err);
+/* On close: a batch left open is committed, the writer lock dropped. */
+void cat_tx_close(catalog *cat);
 
 /* Prepared statement for static `sql`, cached per connection, reset and
  * unbound. Borrowed: do not finalize. NULL with *err set on failure. */

@@ -1,6 +1,6 @@
 /*
- * catalog/db.c - opening the catalogue, connection pragmas, transactions,
- * the statement cache and error mapping.
+ * catalog/db.c - opening the catalogue, connection pragmas, the statement
+ * cache and error mapping (transactions: writer.c).
  *
  * Every connection runs in WAL mode with foreign keys on and a busy timeout,
  * so several processes (an import and a search) and several threads (import
@@ -95,7 +95,7 @@ int cat_step_done(catalog *cat, sqlite3_stmt *st, const char *what, struct ts_er
     return TS_OK;
 }
 
-static int exec(catalog *cat, const char *sql, struct ts_err *err)
+int cat_exec(catalog *cat, const char *sql, struct ts_err *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(cat->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -132,8 +132,8 @@ static int open_conn(const char *path, int flags, catalog **out, struct ts_err *
     }
     sqlite3_busy_timeout(cat->db, 10000);
     sqlite3_extended_result_codes(cat->db, 1);
-    if ((rc = exec(cat, "PRAGMA foreign_keys=ON", err)) ||
-        (rc = exec(cat, "PRAGMA synchronous=FULL", err))) {
+    if ((rc = cat_exec(cat, "PRAGMA foreign_keys=ON", err)) ||
+        (rc = cat_exec(cat, "PRAGMA synchronous=FULL", err))) {
         catalog_close(cat);
         return rc;
     }
@@ -149,7 +149,7 @@ int catalog_open(const char *path, catalog **out, struct ts_err *err)
     *out = NULL;
     if ((rc = open_conn(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &cat, err)))
         return rc;
-    if ((rc = exec(cat, "PRAGMA journal_mode=WAL", err)) || (rc = catalog_migrate(cat, err))) {
+    if ((rc = cat_exec(cat, "PRAGMA journal_mode=WAL", err)) || (rc = catalog_migrate(cat, err))) {
         catalog_close(cat);
         return rc;
     }
@@ -164,7 +164,7 @@ int catalog_open_readonly(const char *path, catalog **out, struct ts_err *err)
 
 int catalog_read_begin(catalog *cat, struct ts_err *err)
 {
-    return exec(cat, "BEGIN", err);
+    return cat_exec(cat, "BEGIN", err);
 }
 
 void catalog_read_end(catalog *cat)
@@ -173,78 +173,13 @@ void catalog_read_end(catalog *cat)
         sqlite3_exec(cat->db, "COMMIT", NULL, NULL, NULL);
 }
 
-static void tx_done(catalog *cat);
-
 void catalog_close(catalog *cat)
 {
     if (!cat)
         return;
     for (int i = 0; i < cat->n_cache; i++)
         sqlite3_finalize(cat->cache[i].st);
-    sqlite3_close(cat->db); /* rolls back a transaction left open */
-    tx_done(cat);
+    cat_tx_close(cat); /* commits a batch left open, drops the writer lock */
+    sqlite3_close(cat->db);
     free(cat);
-}
-
-/*
- * One writer at a time in this process. sqlite serialises writers itself, but
- * a connection that finds the write lock taken sleeps in its busy handler
- * (1, 2, 5 ... 100 ms steps) and cannot be woken when the lock frees: under a
- * server's concurrent checkouts most of the time went to those sleeps while
- * the lock sat idle (bench/README.md, circulation). Threads queue on this
- * mutex instead and start the moment the previous writer commits; the busy
- * timeout still covers other processes (a CLI import beside the server).
- * Counted per thread, so a thread that writes through two connections (the
- * import writer and its catalogue) does not wait for itself.
- */
-static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
-static _Thread_local int writer_depth;
-
-static void writer_enter(void)
-{
-    if (writer_depth++ == 0)
-        pthread_mutex_lock(&writer_lock);
-}
-
-static void writer_leave(void)
-{
-    if (writer_depth > 0 && --writer_depth == 0)
-        pthread_mutex_unlock(&writer_lock);
-}
-
-int catalog_tx_begin(catalog *cat, struct ts_err *err)
-{
-    int rc;
-
-    writer_enter();
-    if ((rc = exec(cat, "BEGIN IMMEDIATE", err))) {
-        writer_leave();
-        return rc;
-    }
-    cat->writing = 1;
-    return TS_OK;
-}
-
-static void tx_done(catalog *cat)
-{
-    if (cat->writing) {
-        cat->writing = 0;
-        writer_leave();
-    }
-}
-
-int catalog_tx_end(catalog *cat, int rc, struct ts_err *err)
-{
-    if (rc == TS_OK) {
-        int crc = exec(cat, "COMMIT", err);
-        if (crc == TS_OK) {
-            tx_done(cat);
-            return TS_OK;
-        }
-        rc = crc;
-    }
-    /* keep the original error in *err; the rollback's own failure adds nothing */
-    sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
-    tx_done(cat);
-    return rc;
 }

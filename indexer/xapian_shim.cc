@@ -774,10 +774,20 @@ extern "C" int xs_retag(xs_db *db, const char *idterm, size_t idlen, const char 
                         old.push_back(*t);
                 }
             }
+            /* Most desk work leaves a record's tags as they were (a copy goes
+             * out while another stays on the shelf): rewriting the document
+             * would cost the index a write for nothing. */
+            std::vector<std::string> fresh(terms, terms + n_terms);
+            std::sort(old.begin(), old.end());
+            old.erase(std::unique(old.begin(), old.end()), old.end());
+            std::sort(fresh.begin(), fresh.end());
+            fresh.erase(std::unique(fresh.begin(), fresh.end()), fresh.end());
+            if (old == fresh && doc.get_value(slot) == std::string(value, value_len))
+                continue;
             for (const auto &t : old)
                 doc.remove_term(t);
-            for (size_t i = 0; i < n_terms; i++)
-                doc.add_boolean_term(terms[i]);
+            for (const auto &t : fresh)
+                doc.add_boolean_term(t);
             doc.add_value(slot, std::string(value, value_len));
             db->wdb.replace_document(did, doc);
         }

@@ -176,9 +176,12 @@ int account_renew(struct request *req, const struct cat_reader *r, const char *b
         ts_sha256_hex(idem_key, strlen(idem_key), hex);
         desk.idem_key = req_printf(req, "self:%lld:%s", (long long)req->account->id, hex);
     }
-    if ((rc = worker_catalog_rw(req->srv, &cat, &req->err)))
+    if ((rc = worker_desk_enter(req->srv, &cat, &req->err)))
         return rc;
-    return account_refused(req, catalog_loan_renew(cat, &desk, barcode, out, &req->err));
+    rc = catalog_loan_renew(cat, &desk, barcode, out, &req->err);
+    if ((rc = worker_desk_leave(req->srv, rc, &req->err)))
+        cat_loan_clear(out); /* filled before a failed COMMIT */
+    return account_refused(req, rc);
 }
 
 int account_hold_load(struct request *req, int64_t hold_id, int act, struct cat_hold *out)
@@ -219,9 +222,10 @@ int account_hold_cancel(struct request *req, int64_t hold_id)
     if ((rc = account_hold_load(req, hold_id, 1, &h)))
         return rc;
     cat_hold_clear(&h);
-    if ((rc = worker_catalog_rw(req->srv, &cat, &req->err)))
+    if ((rc = worker_desk_enter(req->srv, &cat, &req->err)))
         return rc;
-    return account_refused(req, catalog_hold_cancel(cat, hold_id, account_actor(req), &req->err));
+    rc = catalog_hold_cancel(cat, hold_id, account_actor(req), &req->err);
+    return account_refused(req, worker_desk_leave(req->srv, rc, &req->err));
 }
 
 int account_hold_place(struct request *req, int64_t reader_id, int64_t record_id, int64_t pickup_id,
@@ -231,10 +235,11 @@ int account_hold_place(struct request *req, int64_t reader_id, int64_t record_id
     int rc;
 
     *hold_id = 0;
-    if ((rc = worker_catalog_rw(req->srv, &cat, &req->err)))
+    if ((rc = worker_desk_enter(req->srv, &cat, &req->err)))
         return rc;
-    return account_refused(req, catalog_hold_place(cat, reader_id, record_id, pickup_id,
-                                                   account_actor(req), hold_id, &req->err));
+    rc = catalog_hold_place(cat, reader_id, record_id, pickup_id, account_actor(req), hold_id,
+                            &req->err);
+    return account_refused(req, worker_desk_leave(req->srv, rc, &req->err));
 }
 
 int account_dloan(struct request *req, const struct cat_reader *r, int64_t file_id,
@@ -243,11 +248,11 @@ int account_dloan(struct request *req, const struct cat_reader *r, int64_t file_
     catalog *cat;
     int rc;
 
-    if ((rc = worker_catalog_rw(req->srv, &cat, &req->err)))
+    if ((rc = worker_desk_enter(req->srv, &cat, &req->err)))
         return rc;
-    return account_refused(
-        req, d ? catalog_dloan_borrow(cat, file_id, r->id, account_actor(req), d, &req->err)
-               : catalog_dloan_return(cat, file_id, r->id, account_actor(req), &req->err));
+    rc = d ? catalog_dloan_borrow(cat, file_id, r->id, account_actor(req), d, &req->err)
+           : catalog_dloan_return(cat, file_id, r->id, account_actor(req), &req->err);
+    return account_refused(req, worker_desk_leave(req->srv, rc, &req->err));
 }
 
 /* ------------------------------------------------------------ JSON shapes */

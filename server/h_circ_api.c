@@ -97,9 +97,13 @@ int h_api_loan_checkout(struct request *req, struct response *res)
         reader_id = r.id;
         cat_reader_clear(&r);
     }
-    if ((rc = worker_catalog_rw(req->srv, &cat, &req->err)) ||
-        (rc = catalog_loan_checkout(cat, &desk, barcode, (int64_t)reader_id, &loan, &req->err)))
+    if ((rc = worker_desk_enter(req->srv, &cat, &req->err)))
         return rc;
+    rc = catalog_loan_checkout(cat, &desk, barcode, (int64_t)reader_id, &loan, &req->err);
+    if ((rc = worker_desk_leave(req->srv, rc, &req->err))) {
+        cat_loan_clear(&loan);
+        return rc;
+    }
     o = desk_loan_json(req, &loan, NULL);
     rc = answer(res, loan.replayed ? 200 : 201, o, loan.replayed);
     cat_loan_clear(&loan);
@@ -139,9 +143,13 @@ int h_api_loan_return(struct request *req, struct response *res)
     if ((rc = unpack(req, "{s:s, s:s}", "barcode", &barcode, "library", &code)) ||
         (rc = api_desk(req, code, &desk)))
         return rc;
-    if ((rc = worker_catalog_rw(req->srv, &cat, &req->err)) ||
-        (rc = catalog_loan_return(cat, &desk, barcode, &ret, &req->err)))
+    if ((rc = worker_desk_enter(req->srv, &cat, &req->err)))
         return rc;
+    rc = catalog_loan_return(cat, &desk, barcode, &ret, &req->err);
+    if ((rc = worker_desk_leave(req->srv, rc, &req->err))) {
+        cat_return_clear(&ret);
+        return rc;
+    }
     o = json_pack("{s:s, s:s?, s:s?, s:o, s:o, s:o, s:I, s:s?, s:o}", "outcome",
                   cat_return_outcome_name(ret.outcome), "barcode", ret.barcode, "title", ret.title,
                   "loan_id", ret.loan_id ? json_integer(ret.loan_id) : json_null(), "due_at",
@@ -165,9 +173,13 @@ int h_api_loan_renew(struct request *req, struct response *res)
     if ((rc = unpack(req, "{s:s, s:s}", "barcode", &barcode, "library", &code)) ||
         (rc = api_desk(req, code, &desk)))
         return rc;
-    if ((rc = worker_catalog_rw(req->srv, &cat, &req->err)) ||
-        (rc = catalog_loan_renew(cat, &desk, barcode, &loan, &req->err)))
+    if ((rc = worker_desk_enter(req->srv, &cat, &req->err)))
         return rc;
+    rc = catalog_loan_renew(cat, &desk, barcode, &loan, &req->err);
+    if ((rc = worker_desk_leave(req->srv, rc, &req->err))) {
+        cat_loan_clear(&loan);
+        return rc;
+    }
     rc = answer(res, 200, desk_loan_json(req, &loan, NULL), loan.replayed);
     cat_loan_clear(&loan);
     return rc;

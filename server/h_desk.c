@@ -218,7 +218,7 @@ static int desk_act(struct request *req, struct response *res, enum desk_action 
     desk.library_id = v.lib->id;
     desk.actor = auth_actor(req);
     desk.idem_key = desk_idem_key(req, names[action], key, barcode ? barcode : "");
-    if ((rc = worker_catalog_rw(req->srv, &cat, &req->err)))
+    if ((rc = worker_desk_enter(req->srv, &cat, &req->err)))
         return rc;
     switch (action) {
     case DESK_CHECKOUT:
@@ -233,6 +233,10 @@ static int desk_act(struct request *req, struct response *res, enum desk_action 
         rc = catalog_loan_renew(cat, &desk, barcode, &loan, &req->err);
         v.focus = "renew";
         break;
+    }
+    if ((rc = worker_desk_leave(req->srv, rc, &req->err))) {
+        cat_loan_clear(&loan); /* filled before a failed COMMIT */
+        cat_return_clear(&ret);
     }
     if (rc) {
         struct ts_err why = req->err;

@@ -32,6 +32,7 @@ struct server_ctx {
     struct i18n *strings[I18N_N_LANGS];
     pthread_mutex_t workers_lock;
     struct worker *workers;
+    catalog *desk; /* group-commit connection, opened by the first desk write */
 };
 
 /* The calling thread's catalogue / index reader, opened on first use.
@@ -41,6 +42,14 @@ int worker_catalog(struct server_ctx *s, catalog **out, struct ts_err *err);
  * for the requests that change something: sessions and circulation. Reads
  * stay on worker_catalog() so a page view never waits for a writer. */
 int worker_catalog_rw(struct server_ctx *s, catalog **out, struct ts_err *err);
+/* Circulation writes (checkout, return, renew, holds, digital loans) share
+ * one connection whose transactions are group-committed (catalog_group_open):
+ * rc = worker_desk_enter(s, &cat, err); if (!rc) rc = catalog_...(cat, ...);
+ * rc = worker_desk_leave(s, rc, err). Leave returns once the changes are
+ * durable (or with the COMMIT's error: then report nothing as done). Nothing
+ * else may use `cat`, and only between the two. */
+int worker_desk_enter(struct server_ctx *s, catalog **out, struct ts_err *err);
+int worker_desk_leave(struct server_ctx *s, int rc, struct ts_err *err);
 int worker_indexer(struct server_ctx *s, indexer **out, struct ts_err *err);
 /* Close every worker's handles; call only after the daemon's threads are gone. */
 void workers_close(struct server_ctx *s);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "server_int.h"
+#include "ts_log.h"
 #include "ts_mem.h"
 
 struct worker {
@@ -58,6 +59,27 @@ int worker_catalog_rw(struct server_ctx *s, catalog **out, struct ts_err *err)
     return TS_OK;
 }
 
+int worker_desk_enter(struct server_ctx *s, catalog **out, struct ts_err *err)
+{
+    int rc = TS_OK;
+
+    *out = NULL;
+    pthread_mutex_lock(&s->workers_lock);
+    if (!s->desk)
+        rc = catalog_group_open(s->catalog_path, &s->desk, err);
+    pthread_mutex_unlock(&s->workers_lock);
+    if (rc)
+        return rc;
+    catalog_group_enter(s->desk);
+    *out = s->desk;
+    return TS_OK;
+}
+
+int worker_desk_leave(struct server_ctx *s, int rc, struct ts_err *err)
+{
+    return catalog_group_leave(s->desk, rc, err);
+}
+
 int worker_indexer(struct server_ctx *s, indexer **out, struct ts_err *err)
 {
     struct worker *w = this_worker(s);
@@ -84,5 +106,13 @@ void workers_close(struct server_ctx *s)
         free(w);
     }
     s->workers = NULL;
+    if (s->desk) {
+        struct cat_group_stats g;
+        catalog_group_stats(&g);
+        ts_log(TS_LOG_INFO, "desk", "group commit: %llu changes in %llu commits", g.calls,
+               g.commits);
+    }
+    catalog_close(s->desk);
+    s->desk = NULL;
     pthread_mutex_unlock(&s->workers_lock);
 }

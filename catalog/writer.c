@@ -1,0 +1,273 @@
+/*
+ * catalog/writer.c - write transactions: one writer at a time per process,
+ * and group commit for the server's desk.
+ *
+ * One writer at a time. sqlite serialises writers itself, but a connection
+ * that finds the write lock taken sleeps in its busy handler (1, 2, 5 ... 100
+ * ms steps) and cannot be woken when the lock frees: under a server's
+ * concurrent checkouts most of the time went to those sleeps while the lock
+ * sat idle (bench/README.md, circulation). Threads queue on writer_lock
+ * instead and start the moment the previous writer finishes; the busy timeout
+ * still covers other processes (a CLI import beside the server). Counted per
+ * thread, so a thread that writes through two connections (the import writer
+ * and its catalogue) does not wait for itself.
+ *
+ * Group commit. With synchronous=FULL every COMMIT is an fdatasync, and the
+ * writer lock is held across it: a desk's checkouts queued behind each
+ * other's disk flushes, and each worker's own connection found its page
+ * cache emptied by the others' writes. A group connection
+ * (catalog_group_open) is shared by the server's threads: a thread takes it
+ * with catalog_group_enter, runs catalog calls whose transactions become
+ * savepoints of one open batch transaction, and catalog_group_leave either
+ * commits the batch (nobody else is queued for the writer lock, or the batch
+ * is full) or hands the lock on and sleeps until the thread that does commit
+ * says how the COMMIT went. Nothing is acknowledged before its COMMIT: a
+ * thread returns from catalog_group_leave only after the batch holding its
+ * changes is durable (or with the COMMIT's error, when none of them are).
+ * Each call stays atomic on its own: a refused checkout rolls back to its
+ * savepoint and leaves the others in the batch alone.
+ *
+ * A writer on any other connection (the housekeeping thread, an import)
+ * commits an open batch before it begins: the batch's connection holds
+ * sqlite's write lock until then.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "catalog_int.h"
+
+#define CAT_BATCH_MAX 32 /* calls per batch: bounds how long the first one waits */
+
+struct batch_waiter {
+    int done, rc;
+    struct ts_err err;
+    struct batch_waiter *next;
+};
+
+static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local int writer_depth;
+static atomic_int writers_queued; /* threads blocked on writer_lock */
+
+/* The open batch, under writer_lock. */
+static catalog *batch_cat;
+static int batch_calls;
+static struct batch_waiter *batch_waiters;
+static atomic_ullong stat_calls, stat_commits;
+static int batch_failed; /* sqlite rolled the whole batch back (an I/O error, say) */
+static struct ts_err batch_fail_err;
+
+/* Deferred callers sleep here (not on writer_lock, which new writers want). */
+static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
+
+static void writer_enter(void)
+{
+    if (writer_depth++ == 0) {
+        atomic_fetch_add(&writers_queued, 1);
+        pthread_mutex_lock(&writer_lock);
+        atomic_fetch_sub(&writers_queued, 1);
+    }
+}
+
+static void writer_leave(void)
+{
+    if (writer_depth > 0 && --writer_depth == 0)
+        pthread_mutex_unlock(&writer_lock);
+}
+
+/* COMMIT the open batch and tell its callers; under writer_lock. */
+static int batch_commit(struct ts_err *err)
+{
+    catalog *cat = batch_cat;
+    struct ts_err e = {0};
+    int rc;
+
+    if (!cat)
+        return TS_OK;
+    if (batch_waiters)
+        atomic_fetch_add(&stat_commits, 1);
+    if (batch_failed) {
+        e = batch_fail_err;
+        rc = e.code ? (int)e.code : TS_EDB;
+    } else if ((rc = cat_exec(cat, "COMMIT", &e))) {
+        sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    pthread_mutex_lock(&done_lock);
+    for (struct batch_waiter *w = batch_waiters; w; w = w->next) {
+        w->rc = rc;
+        w->err = e;
+        w->done = 1;
+    }
+    pthread_cond_broadcast(&done_cv);
+    pthread_mutex_unlock(&done_lock);
+    batch_waiters = NULL;
+    batch_cat = NULL;
+    batch_calls = 0;
+    batch_failed = 0;
+    if (rc && err)
+        *err = e;
+    return rc;
+}
+
+int catalog_tx_begin(catalog *cat, struct ts_err *err)
+{
+    int rc;
+
+    writer_enter();
+    if (batch_cat && batch_cat != cat)
+        batch_commit(NULL); /* its callers hear of a failure; ours begins anyway */
+    if (!cat->grouped) {
+        if ((rc = cat_exec(cat, "BEGIN IMMEDIATE", err))) {
+            writer_leave();
+            return rc;
+        }
+        cat->writing = 1;
+        return TS_OK;
+    }
+    if (batch_failed)
+        batch_commit(NULL);
+    if (!batch_cat) {
+        if ((rc = cat_exec(cat, "BEGIN IMMEDIATE", err))) {
+            writer_leave();
+            return rc;
+        }
+        batch_cat = cat;
+    }
+    if ((rc = cat_exec(cat, "SAVEPOINT call", err))) {
+        writer_leave();
+        return rc;
+    }
+    cat->savepoints++;
+    return TS_OK;
+}
+
+static void tx_done(catalog *cat)
+{
+    if (cat->writing) {
+        cat->writing = 0;
+        writer_leave();
+    }
+}
+
+/* The end of a savepoint in the batch. A failed call rolls back to its
+ * savepoint; if sqlite has already rolled the whole transaction back (it does
+ * on some I/O and memory errors) the batch is lost and its callers are told. */
+static int savepoint_end(catalog *cat, int rc, struct ts_err *err)
+{
+    cat->savepoints--;
+    if (rc == TS_OK && (rc = cat_exec(cat, "RELEASE call", err)) == TS_OK) {
+        if (cat->savepoints == 0)
+            cat->call_wrote = 1;
+    } else {
+        if (!sqlite3_get_autocommit(cat->db)) {
+            sqlite3_exec(cat->db, "ROLLBACK TO call", NULL, NULL, NULL);
+            sqlite3_exec(cat->db, "RELEASE call", NULL, NULL, NULL);
+        }
+        if (sqlite3_get_autocommit(cat->db) && batch_cat == cat && !batch_failed) {
+            batch_failed = 1;
+            ts_fail(&batch_fail_err, TS_EDB, "the catalogue rolled back a batch of changes: %s",
+                    err && err->msg[0] ? err->msg : sqlite3_errmsg(cat->db));
+        }
+    }
+    if (writer_depth == 1 && cat->savepoints == 0) {
+        /* used without catalog_group_enter: no batch outlives the call */
+        int crc = batch_commit(rc ? NULL : err);
+        cat->call_wrote = 0;
+        if (rc == TS_OK)
+            rc = crc;
+    }
+    writer_leave();
+    return rc;
+}
+
+int catalog_tx_end(catalog *cat, int rc, struct ts_err *err)
+{
+    if (cat->grouped && cat->savepoints > 0)
+        return savepoint_end(cat, rc, err);
+    if (rc == TS_OK) {
+        int crc = cat_exec(cat, "COMMIT", err);
+        if (crc == TS_OK) {
+            tx_done(cat);
+            return TS_OK;
+        }
+        rc = crc;
+    }
+    /* keep the original error in *err; the rollback's own failure adds nothing */
+    sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
+    tx_done(cat);
+    return rc;
+}
+
+int catalog_group_open(const char *path, catalog **out, struct ts_err *err)
+{
+    int rc = catalog_open(path, out, err);
+
+    if (rc == TS_OK)
+        (*out)->grouped = 1;
+    return rc;
+}
+
+void catalog_group_enter(catalog *cat)
+{
+    (void)cat;
+    writer_enter();
+}
+
+int catalog_group_leave(catalog *cat, int rc, struct ts_err *err)
+{
+    struct batch_waiter me = {0};
+    int mine = cat->call_wrote;
+
+    cat->call_wrote = 0;
+    if (batch_cat != cat) { /* nothing open, or committed by a writer on another connection */
+        writer_leave();
+        return rc;
+    }
+    if (mine) {
+        me.next = batch_waiters;
+        batch_waiters = &me;
+        batch_calls++;
+        atomic_fetch_add(&stat_calls, 1);
+    }
+    if (!batch_failed && atomic_load(&writers_queued) > 0 && batch_calls < CAT_BATCH_MAX) {
+        /* a queued writer takes the lock next: it joins the batch and commits
+         * it, or (another connection) commits it before its own work */
+        writer_leave();
+        if (!mine)
+            return rc;
+        pthread_mutex_lock(&done_lock);
+        while (!me.done)
+            pthread_cond_wait(&done_cv, &done_lock);
+        pthread_mutex_unlock(&done_lock);
+    } else {
+        batch_commit(NULL); /* a failed batch tells its callers here */
+        writer_leave();
+    }
+    if (mine && me.rc && rc == TS_OK) {
+        if (err)
+            *err = me.err;
+        rc = me.rc;
+    }
+    return rc;
+}
+
+void cat_tx_close(catalog *cat)
+{
+    if (cat->grouped) {
+        writer_enter();
+        if (batch_cat == cat)
+            batch_commit(NULL);
+        writer_leave();
+    }
+    if (cat->writing) /* a transaction left open: undone before the lock goes */
+        sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
+    tx_done(cat);
+}
+
+void catalog_group_stats(struct cat_group_stats *out)
+{
+    out->calls = atomic_load(&stat_calls);
+    out->commits = atomic_load(&stat_commits);
+    out->queued = atomic_load(&writers_queued);
+}

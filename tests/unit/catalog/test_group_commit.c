@@ -1,0 +1,274 @@
+/*
+ * tests/unit/catalog/test_group_commit.c - the group connection the server's
+ * desk shares (catalog/writer.c): calls of several threads share a COMMIT,
+ * a refused call rolls back alone inside a batch, and nothing is
+ * acknowledged before its COMMIT - checked by killing a threaded desk
+ * process with SIGKILL again and again and replaying every acknowledged
+ * checkout and return with its idempotency key: each must answer "done
+ * before" (replayed), never do the work now.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "circ_fixture.h"
+#include "ts_util.h"
+
+static void pause_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* ---------------------------------------------------------------- a batch */
+
+struct second {
+    catalog *g;
+    int64_t lib, reader;
+    int refused_rc, ok_rc, leave_rc;
+};
+
+/* Queued behind the first caller; joins its batch: one refused checkout (the
+ * copy is on loan in the batch) and one good one, then leaves and commits. */
+static void *second_caller(void *arg)
+{
+    struct second *s = arg;
+    struct cat_desk d = fx_desk(s->lib);
+    struct ts_err err = {0};
+    struct cat_loan l;
+
+    catalog_group_enter(s->g);
+    s->refused_rc = catalog_loan_checkout(s->g, &d, "A-1", s->reader, &l, &err);
+    cat_loan_clear(&l);
+    s->ok_rc = catalog_loan_checkout(s->g, &d, "A-2", s->reader, &l, &err);
+    cat_loan_clear(&l);
+    s->leave_rc = catalog_group_leave(s->g, s->ok_rc, &err);
+    return NULL;
+}
+
+static void test_batch(void)
+{
+    struct fx f;
+    struct cat_group_stats s0, s1, q;
+    struct second sec = {0};
+    struct cat_desk d;
+    struct cat_loan l;
+    pthread_t th;
+    catalog *g = NULL;
+    int rc;
+
+    T_REQUIRE(fx_open(&f, t_tmpdir(), "batch"));
+    T_REQUIRE(T_OK(catalog_group_open(f.path, &g, &f.err), &f.err));
+    catalog_group_stats(&s0);
+    d = fx_desk(f.a);
+    catalog_group_enter(g);
+    rc = catalog_loan_checkout(g, &d, "A-1", f.hs1, &l, &f.err);
+    T_OK(rc, &f.err);
+    cat_loan_clear(&l);
+    /* not committed yet: another connection does not see the loan */
+    T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM loan"), 0);
+
+    sec.g = g;
+    sec.lib = f.a;
+    sec.reader = f.hs2;
+    T_REQUIRE(pthread_create(&th, NULL, second_caller, &sec) == 0);
+    for (int i = 0; i < 5000; i++) { /* until it waits for the writer lock */
+        catalog_group_stats(&q);
+        if (q.queued > 0)
+            break;
+        pause_ms(1);
+    }
+    T_CHECK(q.queued > 0);
+    /* someone is queued: this leave hands the batch on and returns once the
+     * second caller has committed it */
+    T_OK(catalog_group_leave(g, rc, &f.err), &f.err);
+    pthread_join(th, NULL);
+    T_EQ_INT(sec.refused_rc, TS_ECONFLICT);
+    T_EQ_INT(sec.ok_rc, TS_OK);
+    T_EQ_INT(sec.leave_rc, TS_OK);
+    catalog_group_stats(&s1);
+    T_EQ_INT(s1.calls - s0.calls, 2);   /* two callers changed something ... */
+    T_EQ_INT(s1.commits - s0.commits, 1); /* ... and shared one COMMIT */
+    T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM loan WHERE returned_at IS NULL"), 2);
+    T_EQ_INT(catalog_event_count(f.cat, "loan.checkout"), 2); /* none for the refusal */
+    fx_check_invariants(&f);
+
+    /* without catalog_group_enter a call commits on its own, as on any connection */
+    T_EQ_INT(catalog_loan_checkout(g, &d, "A-3", f.gv1, &l, &f.err), TS_OK);
+    cat_loan_clear(&l);
+    T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM loan WHERE returned_at IS NULL"), 3);
+    catalog_close(g);
+    fx_close(&f);
+}
+
+/* ------------------------------------------------------------- kill -9 */
+
+#define KILL_THREADS 4
+#define KILL_ROUNDS 40
+
+struct desk_proc {
+    catalog *g;
+    int fd, index, round;
+    int64_t lib, readers[3];
+};
+
+static uint64_t next_rand(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* A desk thread in the child: checkouts and returns of three hot copies, each
+ * with its own key; a done one is acknowledged with one write(2) of one line
+ * (atomic on a pipe) after catalog_group_leave. Runs until killed. */
+static void *desk_thread(void *arg)
+{
+    struct desk_proc *p = arg;
+    uint64_t seed = 0x2545F4914F6CDD1DULL * (uint64_t)(p->index + 1) + (uint64_t)p->round;
+
+    for (long n = 0;; n++) {
+        uint64_t r = next_rand(&seed);
+        struct cat_desk d = {p->lib, "kill9", NULL, 0};
+        struct ts_err err = {0};
+        char key[64], barcode[8], line[160];
+        int64_t reader = p->readers[(r >> 20) % 3];
+        int checkout = (r >> 8) % 2 == 0, rc;
+
+        snprintf(barcode, sizeof barcode, "A-%d", (int)(r % 3) + 1);
+        snprintf(key, sizeof key, "g%d-%d-%ld", p->round, p->index, n);
+        d.idem_key = key;
+        catalog_group_enter(p->g);
+        if (checkout) {
+            struct cat_loan l;
+            rc = catalog_loan_checkout(p->g, &d, barcode, reader, &l, &err);
+            cat_loan_clear(&l);
+        } else {
+            struct cat_return ret;
+            rc = catalog_loan_return(p->g, &d, barcode, &ret, &err);
+            cat_return_clear(&ret);
+        }
+        rc = catalog_group_leave(p->g, rc, &err);
+        if (rc != TS_OK)
+            continue; /* refused (on loan, not on loan): nothing to hold it to */
+        snprintf(line, sizeof line, "%c %s %s %" PRId64 "\n", checkout ? 'c' : 'r', key, barcode,
+                 reader);
+        if (write(p->fd, line, strlen(line)) < 0)
+            _exit(3);
+    }
+    return NULL;
+}
+
+static void child_desk(const char *path, int fd, int round, int64_t lib, const int64_t *readers)
+{
+    struct desk_proc p[KILL_THREADS];
+    struct ts_err err = {0};
+    pthread_t th[KILL_THREADS];
+    catalog *g = NULL;
+
+    if (catalog_group_open(path, &g, &err))
+        _exit(2);
+    for (int i = 0; i < KILL_THREADS; i++) {
+        p[i] = (struct desk_proc){g, fd, i, round, lib, {readers[0], readers[1], readers[2]}};
+        if (pthread_create(&th[i], NULL, desk_thread, &p[i]))
+            _exit(2);
+    }
+    for (;;)
+        pause_ms(1000);
+}
+
+/* Every acknowledged line, replayed with its key: must be "done before". */
+static int replay(struct fx *f, char *line, long *replayed)
+{
+    char op, key[64], barcode[8];
+    int64_t reader;
+    struct cat_desk d = fx_desk(f->a);
+    int rc, again = 0;
+
+    if (sscanf(line, "%c %63s %7s %" SCNd64, &op, key, barcode, &reader) != 4)
+        return T_CHECK(!"an ack line is whole"), 0;
+    d.idem_key = key;
+    if (op == 'c') {
+        struct cat_loan l;
+        rc = catalog_loan_checkout(f->cat, &d, barcode, reader, &l, &f->err);
+        again = rc == TS_OK && l.replayed;
+        cat_loan_clear(&l);
+    } else {
+        struct cat_return r;
+        rc = catalog_loan_return(f->cat, &d, barcode, &r, &f->err);
+        again = rc == TS_OK && r.replayed;
+        cat_return_clear(&r);
+    }
+    if (!again)
+        fprintf(stderr, "# acknowledged, then lost: %s (%s)\n", line, rc ? f->err.msg : "done now");
+    *replayed += again;
+    return again;
+}
+
+static void test_kill9(void)
+{
+    struct fx f;
+    long acked = 0, replayed = 0, lost = 0;
+    uint64_t seed = (uint64_t)ts_now_unix() | 1;
+    int64_t readers[3];
+
+    T_REQUIRE(fx_open(&f, t_tmpdir(), "kill9"));
+    readers[0] = f.hs1;
+    readers[1] = f.hs2;
+    readers[2] = f.gv1;
+    for (int round = 0; round < KILL_ROUNDS; round++) {
+        int fds[2];
+        pid_t pid;
+        char buf[1 << 16];
+        size_t len = 0;
+        ssize_t got;
+
+        /* no connection crosses the fork: the parent's is reopened each round */
+        fx_close(&f);
+        T_REQUIRE(pipe(fds) == 0);
+        pid = fork();
+        T_REQUIRE(pid >= 0);
+        if (pid == 0) {
+            close(fds[0]);
+            child_desk(f.path, fds[1], round, f.a, readers);
+        }
+        close(fds[1]);
+        pause_ms(30 + (long)(next_rand(&seed) % 70));
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        while ((got = read(fds[0], buf + len, sizeof buf - 1 - len)) > 0 && len < sizeof buf - 1)
+            len += (size_t)got;
+        close(fds[0]);
+        buf[len] = '\0';
+        T_REQUIRE(T_OK(catalog_open(f.path, &f.cat, &f.err), &f.err));
+        for (char *line = buf, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+            *nl = '\0';
+            acked++;
+            if (!replay(&f, line, &replayed))
+                lost++;
+        }
+        fx_check_invariants(&f);
+    }
+    printf("# %d kills: %ld acknowledged, %ld replayed as done, %ld lost\n", KILL_ROUNDS, acked,
+           replayed, lost);
+    T_CHECK(acked > 0);
+    T_EQ_INT(lost, 0);
+    T_EQ_INT(replayed, acked);
+    fx_close(&f);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct t_case cases[] = {
+        {"batch", test_batch},
+        {"kill9", test_kill9},
+        {0},
+    };
+    return t_main(cases, argc, argv);
+}
