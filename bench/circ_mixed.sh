@@ -19,7 +19,7 @@
 #   READERS=240       readers per library (CSV class lists, `tusach reader import`)
 #   RAW_SECONDS=15    seconds of the bare sqlite loop, run before and after the load
 #   WARMUP=5          seconds of read-only wrk before the run (discarded)
-#   THREADS=          tusach serve --threads (default: the server's, = CPUs)
+#   THREADS=          tusach serve --threads (default: the server's, 2 per CPU, 4..32)
 #   PERF=0            seconds of `perf record -g` and `perf stat` (sleeps, syncs)
 #                     on the server, a third into the run (0: off)
 #   WORK=             work folder (kept; its template data folder is reused);
@@ -466,6 +466,8 @@ echo "client: $TOTAL"
 echo "client: $STATE"
 echo "client: $WRKL"
 echo "5xx answers: $S5; server log WARN/ERROR lines: $LOG_WARN, of them 'slow request' (> 1 s): $LOG_SLOW"
+GROUP=$(grep -o 'group commit: .*' "$WORK/serve.log" | tail -1 || true)
+[ -n "$GROUP" ] && echo "server desk: $GROUP (changes per fdatasync)"
 echo "server peak RSS (VmHWM) $((HWM_KB / 1024)) MB, VmRSS at the end $((RSS_KB / 1024)) MB"
 echo "invariants: $CHECK"
 EV_CO=$(kv "$CHECK" events_checkout)

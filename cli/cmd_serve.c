@@ -34,7 +34,7 @@ int cmd_serve(struct cli *c)
         "Serve the catalogue over HTTP: pages for readers, the JSON API under /api/v1.\n"
         "  --listen ADDR      IP address to bind (default 127.0.0.1)\n"
         "  --port N           TCP port (default 8080)\n"
-        "  --threads N        worker threads (default: 4 per core, 4..32)\n"
+        "  --threads N        worker threads (default: 2 per core, 4..32)\n"
         "  --search-cache N   keep the index results of the last N searches (query,\n"
         "                     filters, page; default 1000, ~16 KiB each on average; 0: off).\n"
         "                     Emptied by every index commit; availability is never\n"

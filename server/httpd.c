@@ -357,12 +357,13 @@ int server_open(const struct server_config *cfg, server **out, struct ts_err *er
     else if (MHD_is_feature_supported(MHD_FEATURE_POLL) == MHD_YES)
         flags |= MHD_USE_POLL;
     ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    /* Default: four threads per core (4..32). A thread's connections all
+    /* Default: two threads per core (4..32). A thread's connections all
      * wait while one of its handlers waits for the writer lock or a COMMIT's
-     * fdatasync; with one thread per core a desk's checkouts could never
-     * queue up to share a COMMIT (catalog/writer.c; bench/README.md). */
+     * fdatasync, and with one thread per core a desk's checkouts could never
+     * queue up to share a COMMIT (catalog/writer.c); more threads than that
+     * raised the searches' p99 under mixed load (bench/README.md). */
     threads = cfg->threads ? cfg->threads
-                           : (unsigned)(ncpu < 1 ? 4 : ncpu > 8 ? 32 : ncpu < 2 ? 4 : ncpu * 4);
+                           : (unsigned)(ncpu <= 2 ? 4 : ncpu >= 16 ? 32 : ncpu * 2);
     /* a pool of one is "no pool" to MHD (with a warning): pass the option only for 2+ */
     pool[0].option = threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END;
     pool[0].value = (intptr_t)threads;
