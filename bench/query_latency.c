@@ -16,12 +16,11 @@
  * problem) and the slowest queries. Exit status: 0, 1 on any search error,
  * 2 on bad usage.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_stats.h"
 #include "indexer.h"
 #include "ts_err.h"
 #include "ts_mem.h"
@@ -53,33 +52,6 @@ struct group {
     size_t n_samples;
 };
 
-static double now_sec(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of sorted v[0..n-1], q in (0, 1]. */
-static double percentile(const double *v, size_t n, double q)
-{
-    size_t rank;
-    if (n == 0)
-        return 0;
-    rank = (size_t)ceil(q * (double)n);
-    if (rank < 1)
-        rank = 1;
-    if (rank > n)
-        rank = n;
-    return v[rank - 1];
-}
-
 static double mean_of(const double *v, size_t n)
 {
     double s = 0;
@@ -90,9 +62,9 @@ static double mean_of(const double *v, size_t n)
 
 static void print_row(const char *name, size_t n_queries, double *v, size_t n)
 {
-    qsort(v, n, sizeof *v, cmp_double);
+    bench_sort(v, n);
     printf("%-10s %7zu %8zu %8.3f %8.3f %8.3f %8.3f %8.3f\n", name, n_queries, n,
-           percentile(v, n, 0.50) * 1e3, percentile(v, n, 0.95) * 1e3, percentile(v, n, 0.99) * 1e3,
+           bench_percentile(v, n, 0.50) * 1e3, bench_percentile(v, n, 0.95) * 1e3, bench_percentile(v, n, 0.99) * 1e3,
            n ? v[n - 1] * 1e3 : 0.0, mean_of(v, n) * 1e3);
 }
 
@@ -172,14 +144,14 @@ static int run_one(indexer *ix, struct query *q, size_t limit, double *secs, str
     iq.hi_start = "<b>";
     iq.hi_end = "</b>";
     iq.escape_html = 1;
-    t0 = now_sec();
+    t0 = ts_now_mono();
     rc = indexer_search(ix, &iq, &r, err);
     if (rc == TS_OK) {
         q->total = r->total;
         q->n_hits = r->n_hits;
     }
     ix_results_free(r);
-    *secs = now_sec() - t0;
+    *secs = ts_now_mono() - t0;
     return rc;
 }
 
@@ -249,7 +221,7 @@ int main(int argc, char **argv)
         qs[i].samples = ts_xmalloc(rounds * sizeof(double));
 
     /* warm-up round: page cache, Xapian's block cache, lazy init; not measured */
-    t_start = now_sec();
+    t_start = ts_now_mono();
     for (size_t i = 0; i < n_qs; i++) {
         double s;
         if (run_one(ix, &qs[i], limit, &s, &err)) {
@@ -259,7 +231,7 @@ int main(int argc, char **argv)
     }
     if (n_fail)
         goto out;
-    printf("warm-up round: %zu queries in %.1f ms\n", n_qs, (now_sec() - t_start) * 1e3);
+    printf("warm-up round: %zu queries in %.1f ms\n", n_qs, (ts_now_mono() - t_start) * 1e3);
 
     for (size_t r = 0; r < rounds; r++) {
         for (size_t i = 0; i < n_qs; i++) {
@@ -288,8 +260,8 @@ int main(int argc, char **argv)
     {
         size_t n_zero = 0, order[5] = {0}, n_order = 0;
         for (size_t i = 0; i < n_qs; i++) {
-            qsort(qs[i].samples, rounds, sizeof(double), cmp_double);
-            qs[i].p50 = percentile(qs[i].samples, rounds, 0.5);
+            bench_sort(qs[i].samples, rounds);
+            qs[i].p50 = bench_percentile(qs[i].samples, rounds, 0.5);
             qs[i].max = qs[i].samples[rounds - 1];
             if (qs[i].total == 0)
                 n_zero++;

@@ -38,7 +38,6 @@
  *
  * Exit status: 0, 1 on a database error or a violated invariant, 2 usage.
  */
-#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_stats.h"
 #include "catalog.h"
 #include "circ.h"
 #include "ts_err.h"
@@ -54,33 +54,6 @@
 
 #define DB_NAME "durable-bench.db"
 #define MAX_SECONDS 3600
-
-static double now_sec(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of sorted v[0..n-1], q in (0, 1]. */
-static double percentile(const double *v, size_t n, double q)
-{
-    size_t rank;
-    if (n == 0)
-        return 0;
-    rank = (size_t)ceil(q * (double)n);
-    if (rank < 1)
-        rank = 1;
-    if (rank > n)
-        rank = n;
-    return v[rank - 1];
-}
 
 struct samples {
     double *v;
@@ -98,10 +71,10 @@ static void samples_add(struct samples *s, double x)
 
 static void print_row(const char *name, struct samples *s, double secs)
 {
-    qsort(s->v, s->n, sizeof *s->v, cmp_double);
+    bench_sort(s->v, s->n);
     printf("%-8s %8zu %9.1f %8.3f %8.3f %8.3f %8.3f\n", name, s->n, (double)s->n / secs,
-           percentile(s->v, s->n, 0.50) * 1e3, percentile(s->v, s->n, 0.95) * 1e3,
-           percentile(s->v, s->n, 0.99) * 1e3, s->n ? s->v[s->n - 1] * 1e3 : 0.0);
+           bench_percentile(s->v, s->n, 0.50) * 1e3, bench_percentile(s->v, s->n, 0.95) * 1e3,
+           bench_percentile(s->v, s->n, 0.99) * 1e3, s->n ? s->v[s->n - 1] * 1e3 : 0.0);
 }
 
 static int db_fail(sqlite3 *db, const char *what)
@@ -187,10 +160,10 @@ static int run_loop(const char *dir, double seconds, int keep)
     }
     sqlite3_bind_text(insert, 3, payload, -1, SQLITE_STATIC);
 
-    t_start = now_sec();
+    t_start = ts_now_mono();
     t_end = t_start + seconds;
     for (;;) {
-        double t0 = now_sec(), dt;
+        double t0 = ts_now_mono(), dt;
         int is_insert = next_id == 1 || (ins.n + upd.n) % 2 == 0;
         sqlite3_stmt *st = is_insert ? insert : update;
 
@@ -201,13 +174,13 @@ static int run_loop(const char *dir, double seconds, int keep)
         sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
         if (one_tx(db, begin, st, commit))
             goto out;
-        dt = now_sec() - t0;
+        dt = ts_now_mono() - t0;
         if (is_insert)
             next_id++;
         samples_add(is_insert ? &ins : &upd, dt);
         samples_add(&all, dt);
     }
-    elapsed = now_sec() - t_start;
+    elapsed = ts_now_mono() - t_start;
 
     printf("sqlite %s, journal_mode=WAL, synchronous=FULL, one-row transactions (BEGIN "
            "IMMEDIATE..COMMIT), %.1f s\n",
@@ -218,8 +191,8 @@ static int run_loop(const char *dir, double seconds, int keep)
     print_row("update", &upd, elapsed);
     print_row("all", &all, elapsed);
     printf("durable-result: tx=%zu seconds=%.2f tps=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
-           all.n, elapsed, (double)all.n / elapsed, percentile(all.v, all.n, 0.50) * 1e3,
-           percentile(all.v, all.n, 0.99) * 1e3, all.n ? all.v[all.n - 1] * 1e3 : 0.0);
+           all.n, elapsed, (double)all.n / elapsed, bench_percentile(all.v, all.n, 0.50) * 1e3,
+           bench_percentile(all.v, all.n, 0.99) * 1e3, all.n ? all.v[all.n - 1] * 1e3 : 0.0);
     fail = 0;
 out:
     sqlite3_finalize(begin);
@@ -339,11 +312,11 @@ static int run_desk(const char *data_dir, double seconds)
         fprintf(stderr, "tusach-bench-durable: %s: %s\n", path, err.msg);
         goto out;
     }
-    t_start = now_sec();
+    t_start = ts_now_mono();
     t_end = t_start + seconds;
     for (unsigned long op = 0;; op++) {
         struct cat_desk desk = {copies[k].library_id, "bench", key, 0};
-        double t0 = now_sec(), dt;
+        double t0 = ts_now_mono(), dt;
         int rc;
 
         if (t0 >= t_end && op % 2 == 0)
@@ -364,17 +337,17 @@ static int run_desk(const char *data_dir, double seconds)
             fprintf(stderr, "tusach-bench-durable: --desk: %s\n", err.msg);
             goto out;
         }
-        dt = now_sec() - t0;
+        dt = ts_now_mono() - t0;
         samples_add(op % 2 == 0 ? &out : &back, dt);
         samples_add(&all, dt);
     }
-    elapsed = now_sec() - t_start;
+    elapsed = ts_now_mono() - t_start;
     print_row("checkout", &out, elapsed);
     print_row("return", &back, elapsed);
     print_row("all", &all, elapsed);
     printf("desk-result: ops=%zu seconds=%.2f ops_per_s=%.1f p50_ms=%.3f p99_ms=%.3f\n", all.n,
-           elapsed, (double)all.n / elapsed, percentile(all.v, all.n, 0.50) * 1e3,
-           percentile(all.v, all.n, 0.99) * 1e3);
+           elapsed, (double)all.n / elapsed, bench_percentile(all.v, all.n, 0.50) * 1e3,
+           bench_percentile(all.v, all.n, 0.99) * 1e3);
     fail = 0;
 out:
     sqlite3_close(db);
