@@ -54,26 +54,31 @@ const char *account_actor(const struct request *req)
     return auth_rank(req) == ROLE_READER ? "self-service" : auth_actor(req);
 }
 
-const char *account_day(struct request *req, int64_t t)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    char buf[16];
-
-    if (!t || !localtime_r(&tt, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%d", &tm))
-        return "";
-    return req_strdup(req, buf);
-}
-
-const char *account_day_time(struct request *req, int64_t t)
+/* Local date of `t`, with the time of day if `clock` (arena); "" for 0. */
+static const char *local_time(struct request *req, int64_t t, int clock)
 {
     time_t tt = (time_t)t;
     struct tm tm;
     char buf[32];
+    size_t len;
 
-    if (!t || !localtime_r(&tt, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm))
+    if (!t || !localtime_r(&tt, &tm))
+        return "";
+    len = clock ? strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm)
+                : strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    if (!len)
         return "";
     return req_strdup(req, buf);
+}
+
+const char *account_day(struct request *req, int64_t t)
+{
+    return local_time(req, t, 0);
+}
+
+const char *account_day_time(struct request *req, int64_t t)
+{
+    return local_time(req, t, 1);
 }
 
 /*
