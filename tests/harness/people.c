@@ -21,6 +21,19 @@ void t_people_fast_hashing(void)
     catalog_pwhash_set_cost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
 }
 
+const char *t_fx_two_schools(void)
+{
+    const char *dir = t_tmpdir();
+    struct ts_err err = {0};
+
+    t_people_fast_hashing();
+    if (!T_OK(import_init(dir, &err), &err))
+        return NULL;
+    t_fx_library(dir, "TH-A", "Trường Tiểu học A", "school");
+    t_fx_library(dir, "TH-B", "Trường Tiểu học B", "school");
+    return dir;
+}
+
 static int64_t lib_id(catalog *cat, const char *code)
 {
     struct cat_library lib;

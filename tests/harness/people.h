@@ -17,6 +17,11 @@ struct t_srv;
 /* Lowest argon2id cost; call before starting servers or threads. */
 void t_people_fast_hashing(void);
 
+/* A new data folder with fast hashing and the two primary schools the
+ * circulation tests share: TH-A "Trường Tiểu học A" and TH-B. Returns the
+ * folder (NULL after a failed check). */
+const char *t_fx_two_schools(void);
+
 /* A staff account (admin, district, librarian) working at `library` (code;
  * NULL for none). Returns the account id (0 after a failed check). */
 int64_t t_fx_staff(const char *data_dir, const char *login, const char *role, const char *password,

@@ -288,11 +288,7 @@ static void setup(void)
     struct ts_err err = {0};
     catalog *cat;
 
-    t_people_fast_hashing();
-    data_dir = t_tmpdir();
-    T_OK(import_init(data_dir, &err), &err);
-    t_fx_library(data_dir, "TH-A", "Trường Tiểu học A", "school");
-    t_fx_library(data_dir, "TH-B", "Trường Tiểu học B", "school");
+    T_REQUIRE(data_dir = t_fx_two_schools());
     lib_a = t_fx_library_id(data_dir, "TH-A");
     lib_b = t_fx_library_id(data_dir, "TH-B");
     t_fx_write_text(src, "thach-sanh.txt", "Truyện Thạch Sanh\n\nThạch Sanh chém chằn tinh.\n");

@@ -163,11 +163,7 @@ static void setup(void)
     int64_t other, rec2;
     catalog *cat;
 
-    t_people_fast_hashing();
-    data_dir = t_tmpdir();
-    T_OK(import_init(data_dir, &err), &err);
-    t_fx_library(data_dir, "TH-A", "Trường Tiểu học A", "school");
-    t_fx_library(data_dir, "TH-B", "Trường Tiểu học B", "school");
+    T_REQUIRE(data_dir = t_fx_two_schools());
     t_fx_write_text(files, "bai-hoc.txt", "Bài học về thư viện\n\nĐọc sách mỗi ngày.\n");
     t_fx_write_text(files, "truyen.txt", "Truyện cổ tích\n\nNgày xửa ngày xưa.\n");
     t_fx_import(data_dir, files, "TH-A", 1, NULL);

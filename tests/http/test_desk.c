@@ -64,11 +64,7 @@ static void setup(void)
     char path[1024];
     catalog *cat;
 
-    t_people_fast_hashing();
-    data_dir = t_tmpdir();
-    T_OK(import_init(data_dir, &err), &err);
-    t_fx_library(data_dir, "TH-A", "Trường Tiểu học A", "school");
-    t_fx_library(data_dir, "TH-B", "Trường Tiểu học B", "school");
+    T_REQUIRE(data_dir = t_fx_two_schools());
     t_fx_write_text(src, "sach.csv", books_csv);
     snprintf(path, sizeof path, "%s/sach.csv", src);
     t_fx_import(data_dir, path, "TH-A", 1, NULL);
