@@ -244,8 +244,29 @@ static xs_q *q_phrase(struct qpool *p, const struct qword *w, size_t a, size_t b
     return q_combine(p, XS_OP_OR, both, 2);
 }
 
-/* The main query (AND or OR of groups) with the bigram and title boosts. */
-static xs_q *q_build(struct qpool *p, const struct qparse *qp, enum xs_op op)
+/* Was the query typed in Vietnamese without marks? Then some pair of its
+ * words is a folded bigram (XB) the index has: bigrams are indexed wherever
+ * either syllable carries marks (schema.c), and an English query's pairs
+ * have none. */
+static bool pairs_are_bigrams(indexer *ix, const struct qparse *qp)
+{
+    char big[2 * AN_FORM_CAP + 8];
+
+    for (size_t i = 1; i < qp->n; i++) {
+        const struct an_token *a = &qp->w[i - 1].t, *b = &qp->w[i].t;
+        size_t n = an_bigram(a->fold, a->fold_len, b->fold, b->fold_len, big, sizeof big);
+        struct ts_err err;
+        size_t freq = 0;
+
+        if (n && xs_termfreq(ix->db, big, n, &freq, &err) == TS_OK && freq > 0)
+            return true;
+    }
+    return false;
+}
+
+/* The main query (AND or OR of groups) with the bigram and title boosts.
+ * `phrases`: score unmarked pairs as phrases too (see search_parsed). */
+static xs_q *q_build(struct qpool *p, const struct qparse *qp, enum xs_op op, bool phrases)
 {
     xs_q *groups[MAX_QWORDS], *boost[3 * MAX_QWORDS], *top[2], *main_q;
     size_t n_groups = 0, n_boost = 0;
@@ -268,9 +289,7 @@ static xs_q *q_build(struct qpool *p, const struct qparse *qp, enum xs_op op)
 
             if (n)
                 boost[n_boost++] = q_term2(p, "", big, n);
-            /* Unmarked pairs (English, or Vietnamese typed without marks)
-             * may have no XB term in the index: score them as a phrase. */
-            if (!a->accented && !b->accented)
+            if (phrases && !a->accented && !b->accented)
                 boost[n_boost++] = q_phrase(p, qp->w, i - 1, i + 1);
         }
     }
@@ -1100,10 +1119,18 @@ static int search_parsed(indexer *ix, const struct qparse *qp, const struct filt
 {
     struct qpool pool = {NULL, 0, 0, err, TS_OK};
     xs_q *query;
+    bool phrases;
     int rc;
 
     *out = NULL;
-    query = q_build(&pool, qp, XS_OP_AND);
+    /* Unmarked pairs (English, or Vietnamese typed without marks) may have
+     * no XB term in the index: score them as phrases, unless the query is
+     * Vietnamese typed without marks. A phrase reads position lists for every
+     * matching document it weighs: on such queries it made the slowest
+     * searches 5x slower than the rest (bench/README.md, "Phrase boosts"),
+     * and their XB terms already reward the words side by side. */
+    phrases = !pairs_are_bigrams(ix, qp);
+    query = q_build(&pool, qp, XS_OP_AND, phrases);
     if ((rc = pool.rc))
         goto out;
     if ((rc = run(ix, query, f, offset, limit, full, out, err)))
@@ -1111,7 +1138,7 @@ static int search_parsed(indexer *ix, const struct qparse *qp, const struct filt
     if (xs_hits_estimated(*out) == 0 && qp->n_groups > 1) {
         xs_hits_free(*out);
         *out = NULL;
-        query = q_build(&pool, qp, XS_OP_OR);
+        query = q_build(&pool, qp, XS_OP_OR, phrases);
         if ((rc = pool.rc))
             goto out;
         rc = run(ix, query, f, offset, limit, full, out, err);
