@@ -467,7 +467,7 @@ echo "client: $STATE"
 echo "client: $WRKL"
 echo "5xx answers: $S5; server log WARN/ERROR lines: $LOG_WARN, of them 'slow request' (> 1 s): $LOG_SLOW"
 GROUP=$(grep -o 'group commit: .*' "$WORK/serve.log" | tail -1 || true)
-[ -n "$GROUP" ] && echo "server desk: $GROUP (changes per fdatasync)"
+[ -n "$GROUP" ] && echo "server desk: $GROUP"
 echo "server peak RSS (VmHWM) $((HWM_KB / 1024)) MB, VmRSS at the end $((RSS_KB / 1024)) MB"
 echo "invariants: $CHECK"
 EV_CO=$(kv "$CHECK" events_checkout)

@@ -57,6 +57,8 @@ int catalog_group_leave(catalog *g, int rc, struct ts_err *err);
  * writer lock right now (tests use it to stage a batch). */
 struct cat_group_stats {
     unsigned long long calls, commits;
+    unsigned long long open_us, commit_us; /* batches' time open before COMMIT, and in it */
+    unsigned long long checkpoints;        /* run by group connections' threads */
     int queued;
 };
 void catalog_group_stats(struct cat_group_stats *out);

@@ -24,7 +24,14 @@ struct catalog {
     int grouped;    /* shared by threads, transactions batched (catalog_group_open) */
     int savepoints; /* open savepoints of the batch (grouped) */
     int call_wrote; /* the current catalog_group_enter caller has changes in the batch */
+    struct cat_ckpt *ckpt; /* the group connection's checkpoint thread (checkpoint.c) */
 };
+
+/* WAL checkpoints in a thread of their own, out of the group connection's
+ * COMMITs (checkpoint.c). NULL (automatic checkpoints stay) if no thread. */
+struct cat_ckpt *cat_ckpt_start(catalog *group, const char *path);
+void cat_ckpt_stop(catalog *group, struct cat_ckpt *c);
+unsigned long long cat_ckpt_count(void); /* checkpoints those threads ran */
 
 /* sqlite3_exec with the error mapped; transactions (writer.c) use it. */
 int cat_exec(catalog *cat, const char *sql, struct ts_err *err);

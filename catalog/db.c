@@ -180,6 +180,7 @@ void catalog_close(catalog *cat)
     for (int i = 0; i < cat->n_cache; i++)
         sqlite3_finalize(cat->cache[i].st);
     cat_tx_close(cat); /* commits a batch left open, drops the writer lock */
+    cat_ckpt_stop(cat, cat->ckpt);
     sqlite3_close(cat->db);
     free(cat);
 }

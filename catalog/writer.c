@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "catalog_int.h"
+#include "ts_util.h"
 
 #define CAT_BATCH_MAX 32 /* calls per batch: bounds how long the first one waits */
 
@@ -54,6 +55,11 @@ static catalog *batch_cat;
 static int batch_calls;
 static struct batch_waiter *batch_waiters;
 static atomic_ullong stat_calls, stat_commits;
+/* Where a batch's time goes (microseconds): open from BEGIN to COMMIT (the
+ * calls, and the hand-overs of the lock between their threads), then the
+ * COMMIT itself (the WAL writes and the fdatasync). */
+static unsigned long long stat_open_us, stat_commit_us;
+static double batch_t0;
 static int batch_failed; /* sqlite rolled the whole batch back (an I/O error, say) */
 static struct ts_err batch_fail_err;
 
@@ -85,13 +91,18 @@ static int batch_commit(struct ts_err *err)
 
     if (!cat)
         return TS_OK;
-    if (batch_waiters)
-        atomic_fetch_add(&stat_commits, 1);
+    double t1 = ts_now_mono();
+
     if (batch_failed) {
         e = batch_fail_err;
         rc = e.code ? (int)e.code : TS_EDB;
     } else if ((rc = cat_exec(cat, "COMMIT", &e))) {
         sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    if (batch_waiters) {
+        atomic_fetch_add(&stat_commits, 1);
+        stat_open_us += (unsigned long long)((t1 - batch_t0) * 1e6);
+        stat_commit_us += (unsigned long long)((ts_now_mono() - t1) * 1e6);
     }
     pthread_mutex_lock(&done_lock);
     for (struct batch_waiter *w = batch_waiters; w; w = w->next) {
@@ -133,6 +144,7 @@ int catalog_tx_begin(catalog *cat, struct ts_err *err)
             return rc;
         }
         batch_cat = cat;
+        batch_t0 = ts_now_mono();
     }
     if ((rc = cat_exec(cat, "SAVEPOINT call", err))) {
         writer_leave();
@@ -203,8 +215,10 @@ int catalog_group_open(const char *path, catalog **out, struct ts_err *err)
 {
     int rc = catalog_open(path, out, err);
 
-    if (rc == TS_OK)
+    if (rc == TS_OK) {
         (*out)->grouped = 1;
+        (*out)->ckpt = cat_ckpt_start(*out, path);
+    }
     return rc;
 }
 
@@ -270,4 +284,9 @@ void catalog_group_stats(struct cat_group_stats *out)
     out->calls = atomic_load(&stat_calls);
     out->commits = atomic_load(&stat_commits);
     out->queued = atomic_load(&writers_queued);
+    writer_enter();
+    out->open_us = stat_open_us;
+    out->commit_us = stat_commit_us;
+    writer_leave();
+    out->checkpoints = cat_ckpt_count();
 }
