@@ -20,10 +20,10 @@ struct catalog {
         sqlite3_stmt *st;
     } cache[CAT_STMT_CACHE];
     int n_cache;
-    int writing;    /* holds the process's writer lock (writer.c) */
-    int grouped;    /* shared by threads, transactions batched (catalog_group_open) */
-    int savepoints; /* open savepoints of the batch (grouped) */
-    int call_wrote; /* the current catalog_group_enter caller has changes in the batch */
+    int writing;           /* holds the process's writer lock (writer.c) */
+    int grouped;           /* shared by threads, transactions batched (catalog_group_open) */
+    int savepoints;        /* open savepoints of the batch (grouped) */
+    int call_wrote;        /* the current catalog_group_enter caller has changes in the batch */
     struct cat_ckpt *ckpt; /* the group connection's checkpoint thread (checkpoint.c) */
 };
 
