@@ -244,19 +244,27 @@ static xs_q *q_phrase(struct qpool *p, const struct qword *w, size_t a, size_t b
     return q_combine(p, XS_OP_OR, both, 2);
 }
 
+#define PAIR_CAP (2 * AN_FORM_CAP + 8)
+
+/* The folded bigram term (XB) of query words i-1 and i into big[PAIR_CAP];
+ * its length, 0 if it does not fit. */
+static size_t pair_bigram(const struct qparse *qp, size_t i, char *big)
+{
+    const struct an_token *a = &qp->w[i - 1].t, *b = &qp->w[i].t;
+    return an_bigram(a->fold, a->fold_len, b->fold, b->fold_len, big, PAIR_CAP);
+}
+
 /* Was the query typed in Vietnamese without marks? Then some pair of its
  * words is a folded bigram (XB) the index has: bigrams are indexed wherever
  * either syllable carries marks (schema.c), and an English query's pairs
  * have none. */
 static bool pairs_are_bigrams(indexer *ix, const struct qparse *qp)
 {
-    char big[2 * AN_FORM_CAP + 8];
+    char big[PAIR_CAP];
 
     for (size_t i = 1; i < qp->n; i++) {
-        const struct an_token *a = &qp->w[i - 1].t, *b = &qp->w[i].t;
-        size_t n = an_bigram(a->fold, a->fold_len, b->fold, b->fold_len, big, sizeof big);
+        size_t n = pair_bigram(qp, i, big), freq = 0;
         struct ts_err err;
-        size_t freq = 0;
 
         if (n && xs_termfreq(ix->db, big, n, &freq, &err) == TS_OK && freq > 0)
             return true;
@@ -270,7 +278,7 @@ static xs_q *q_build(struct qpool *p, const struct qparse *qp, enum xs_op op, bo
 {
     xs_q *groups[MAX_QWORDS], *boost[3 * MAX_QWORDS], *top[2], *main_q;
     size_t n_groups = 0, n_boost = 0;
-    char big[2 * AN_FORM_CAP + 8];
+    char big[PAIR_CAP];
 
     for (size_t i = 0; i < qp->n;) {
         size_t j = i + 1;
@@ -284,12 +292,11 @@ static xs_q *q_build(struct qpool *p, const struct qparse *qp, enum xs_op op, bo
     for (size_t i = 0; i < qp->n; i++) {
         boost[n_boost++] = q_term2(p, IX_P_FOLD_TITLE, qp->w[i].t.fold, qp->w[i].t.fold_len);
         if (i > 0) {
-            const struct an_token *a = &qp->w[i - 1].t, *b = &qp->w[i].t;
-            size_t n = an_bigram(a->fold, a->fold_len, b->fold, b->fold_len, big, sizeof big);
+            size_t n = pair_bigram(qp, i, big);
 
             if (n)
                 boost[n_boost++] = q_term2(p, "", big, n);
-            if (phrases && !a->accented && !b->accented)
+            if (phrases && !qp->w[i - 1].t.accented && !qp->w[i].t.accented)
                 boost[n_boost++] = q_phrase(p, qp->w, i - 1, i + 1);
         }
     }
