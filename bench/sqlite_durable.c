@@ -248,7 +248,10 @@ static int run_desk(const char *data_dir, double seconds)
     static const char sql_items[] = "SELECT barcode, custodian_id FROM item"
                                     " WHERE status = 'available' ORDER BY id LIMIT ?1";
     static const char sql_readers[] =
-        "SELECT id, home_library_id FROM reader WHERE active = 1 AND blocked IS NULL ORDER BY id";
+        "SELECT id, home_library_id FROM reader WHERE active = 1 AND blocked IS NULL"
+        /* loans the HTTP clients left open could take a reader to the limit */
+        " AND id NOT IN (SELECT reader_id FROM loan WHERE returned_at IS NULL"
+        " AND reader_id IS NOT NULL) ORDER BY id";
     int64_t(*readers)[2] = NULL;
     size_t n_readers = 0, cap_readers = 0;
     struct samples out = {0}, back = {0}, all = {0};

@@ -215,6 +215,15 @@ int catalog_group_open(const char *path, catalog **out, struct ts_err *err)
 {
     int rc = catalog_open(path, out, err);
 
+    /* Each call is a savepoint of the batch: before it changes a page the
+     * batch already changed, sqlite copies the page to a sub-journal, which
+     * with temp_store=FILE is a temporary file created, written page by page
+     * and removed per batch (strace: 7 % of the desk's pwrites). In memory
+     * it is truncated at each RELEASE and holds one call's pages at most. */
+    if (rc == TS_OK && (rc = cat_exec(*out, "PRAGMA temp_store=MEMORY", err))) {
+        catalog_close(*out);
+        *out = NULL;
+    }
     if (rc == TS_OK) {
         (*out)->grouped = 1;
         (*out)->ckpt = cat_ckpt_start(*out, path);
