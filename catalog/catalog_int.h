@@ -33,6 +33,12 @@ struct cat_ckpt *cat_ckpt_start(catalog *group, const char *path);
 void cat_ckpt_stop(catalog *group, struct cat_ckpt *c);
 unsigned long long cat_ckpt_count(void); /* checkpoints those threads ran */
 
+/* Hold off this process's writers (writer.c), an open batch committed first:
+ * the checkpoint thread finishes a checkpoint so the WAL can start over.
+ * Not from a thread inside a transaction. */
+void cat_writer_pause(void);
+void cat_writer_resume(void);
+
 /* sqlite3_exec with the error mapped; transactions (writer.c) use it. */
 int cat_exec(catalog *cat, const char *sql, struct ts_err *err);
 /* On close: a batch left open is committed, the writer lock dropped. */

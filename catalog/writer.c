@@ -121,6 +121,17 @@ static int batch_commit(struct ts_err *err)
     return rc;
 }
 
+void cat_writer_pause(void)
+{
+    writer_enter();
+    batch_commit(NULL); /* its callers hear how it went, as when any other writer arrives */
+}
+
+void cat_writer_resume(void)
+{
+    writer_leave();
+}
+
 int catalog_tx_begin(catalog *cat, struct ts_err *err)
 {
     int rc;
