@@ -272,6 +272,25 @@ static long file_size(const char *path)
     return stat(path, &st) == 0 ? (long)st.st_size : -1;
 }
 
+/* One reader card PREFIX-i added through the group connection: a COMMIT of
+ * its own (nobody else queued). 1 if it went through. */
+static int group_add_reader(struct fx *f, catalog *g, const char *prefix, int i)
+{
+    struct cat_reader_in in = {0};
+    char card[32];
+    int64_t id;
+    int rc;
+
+    snprintf(card, sizeof card, "%s-%05d", prefix, i);
+    in.card = card;
+    in.name = "Nguyễn Thị Kiểm Tra";
+    in.category = "pupil";
+    in.home_library_id = f->a;
+    catalog_group_enter(g);
+    rc = catalog_reader_add(g, &in, "test", &id, &f->err);
+    return T_OK(catalog_group_leave(g, rc, &f->err), &f->err);
+}
+
 /* The group connection's COMMITs never checkpoint; its thread does, once the
  * WAL has grown by 1,000 pages: the new readers reach the database file
  * (which only a checkpoint writes) and the thread's count goes up. The data
@@ -289,21 +308,8 @@ static void test_checkpoint_thread(void)
     catalog_group_stats(&s0);
     size0 = file_size(f.path);
     T_REQUIRE(size0 > 0);
-    for (int i = 0; i < 800; i++) { /* a COMMIT each, 3-4 pages each */
-        struct cat_reader_in in = {0};
-        char card[32];
-        int64_t id;
-        int rc;
-
-        snprintf(card, sizeof card, "CK-%04d", i);
-        in.card = card;
-        in.name = "Nguyễn Thị Kiểm Tra";
-        in.category = "pupil";
-        in.home_library_id = f.a;
-        catalog_group_enter(g);
-        rc = catalog_reader_add(g, &in, "test", &id, &f.err);
-        T_REQUIRE(T_OK(catalog_group_leave(g, rc, &f.err), &f.err));
-    }
+    for (int i = 0; i < 800; i++) /* a COMMIT each, 3-4 pages each */
+        T_REQUIRE(group_add_reader(&f, g, "CK", i));
     for (int i = 0; i < 500 && !grew; i++) { /* up to 5 s */
         catalog_group_stats(&s1);
         grew = s1.checkpoints > s0.checkpoints && file_size(f.path) > size0;
@@ -336,19 +342,7 @@ static void test_wal_starts_over(void)
     snprintf(wal, sizeof wal, "%s-wal", f.path);
     T_REQUIRE(T_OK(catalog_group_open(f.path, &g, &f.err), &f.err));
     for (int i = 0; i < 4000; i++) {
-        struct cat_reader_in in = {0};
-        char card[32];
-        int64_t id;
-        int rc;
-
-        snprintf(card, sizeof card, "WR-%05d", i);
-        in.card = card;
-        in.name = "Lê Thị Ghi Mãi";
-        in.category = "pupil";
-        in.home_library_id = f.a;
-        catalog_group_enter(g);
-        rc = catalog_reader_add(g, &in, "test", &id, &f.err);
-        T_REQUIRE(T_OK(catalog_group_leave(g, rc, &f.err), &f.err));
+        T_REQUIRE(group_add_reader(&f, g, "WR", i));
         if (i % 100 == 99) {
             long frames = (file_size(wal) - 32) / (4096 + 24);
             if (frames > max_frames)
