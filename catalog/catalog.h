@@ -59,9 +59,13 @@ struct cat_group_stats {
     unsigned long long calls, commits;
     unsigned long long open_us, commit_us; /* batches' time open before COMMIT, and in it */
     unsigned long long checkpoints;        /* run by group connections' threads */
+    unsigned long long syncs, sync_us;     /* WAL fdatasyncs after the COMMITs (flush.c) */
     int queued;
 };
 void catalog_group_stats(struct cat_group_stats *out);
+/* Test seam: what makes the group connection's WAL durable (default
+ * fdatasync(fd)); returns 0 or -1 with errno set. NULL restores the default. */
+void catalog_group_set_sync(int (*fn)(int fd, void *ctx), void *ctx);
 
 /* Time seam: tests pin the clock. NULL restores the wall clock. */
 void catalog_set_clock(catalog *cat, int64_t (*now_fn)(void *ctx), void *ctx);

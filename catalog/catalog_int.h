@@ -20,12 +20,26 @@ struct catalog {
         sqlite3_stmt *st;
     } cache[CAT_STMT_CACHE];
     int n_cache;
-    int writing;           /* holds the process's writer lock (writer.c) */
-    int grouped;           /* shared by threads, transactions batched (catalog_group_open) */
-    int savepoints;        /* open savepoints of the batch (grouped) */
-    int call_wrote;        /* the current catalog_group_enter caller has changes in the batch */
-    struct cat_ckpt *ckpt; /* the group connection's checkpoint thread (checkpoint.c) */
+    int writing;             /* holds the process's writer lock (writer.c) */
+    int grouped;             /* shared by threads, transactions batched (catalog_group_open) */
+    int savepoints;          /* open savepoints of the batch (grouped) */
+    int call_wrote;          /* the current catalog_group_enter caller has changes in the batch */
+    struct cat_ckpt *ckpt;   /* the group connection's checkpoint thread (checkpoint.c) */
+    struct cat_flush *flush; /* the group connection's WAL syncs (flush.c); NULL: COMMIT syncs */
 };
+
+/* The group connection's COMMITs made durable outside the writer lock
+ * (flush.c). Open switches the connection to synchronous=NORMAL; NULL (the
+ * connection keeps synchronous=FULL) when the WAL file cannot be opened.
+ * cat_flush_committed numbers a COMMIT just returned (under the writer lock);
+ * cat_flush_wait returns once an fdatasync begun after that COMMIT has
+ * succeeded, or TS_EIO for good once one has failed (cat_flush_failed). */
+struct cat_flush *cat_flush_open(catalog *group);
+void cat_flush_close(struct cat_flush *f);
+uint64_t cat_flush_committed(struct cat_flush *f);
+int cat_flush_wait(struct cat_flush *f, uint64_t seq, struct ts_err *err);
+int cat_flush_failed(struct cat_flush *f, struct ts_err *err);
+void cat_flush_stats(unsigned long long *syncs, unsigned long long *sync_us); /* all, so far */
 
 /* WAL checkpoints in a thread of their own, out of the group connection's
  * COMMITs (checkpoint.c). NULL (automatic checkpoints stay) if no thread. */

@@ -181,6 +181,7 @@ void catalog_close(catalog *cat)
         sqlite3_finalize(cat->cache[i].st);
     cat_tx_close(cat); /* commits a batch left open, drops the writer lock */
     cat_ckpt_stop(cat, cat->ckpt);
+    cat_flush_close(cat->flush);
     sqlite3_close(cat->db);
     free(cat);
 }

@@ -21,9 +21,11 @@
  * savepoints of one open batch transaction, and catalog_group_leave either
  * commits the batch (nobody else is queued for the writer lock, or the batch
  * is full) or hands the lock on and sleeps until the thread that does commit
- * says how the COMMIT went. Nothing is acknowledged before its COMMIT: a
+ * says how the COMMIT went. Nothing is acknowledged before it is durable: a
  * thread returns from catalog_group_leave only after the batch holding its
- * changes is durable (or with the COMMIT's error, when none of them are).
+ * changes is (or with the COMMIT's error, when none of them are). The
+ * COMMIT itself only writes the WAL; the fdatasync that makes it durable
+ * runs after the writer lock is released, beside the next batch (flush.c).
  * Each call stays atomic on its own: a refused checkout rolls back to its
  * savepoint and leaves the others in the batch alone.
  *
@@ -42,6 +44,7 @@
 
 struct batch_waiter {
     int done, rc;
+    uint64_t seq; /* its COMMIT, for cat_flush_wait (0: nothing to wait for) */
     struct ts_err err;
     struct batch_waiter *next;
 };
@@ -82,13 +85,18 @@ static void writer_leave(void)
         pthread_mutex_unlock(&writer_lock);
 }
 
-/* COMMIT the open batch and tell its callers; under writer_lock. */
-static int batch_commit(struct ts_err *err)
+/* COMMIT the open batch and tell its callers; under writer_lock. With a
+ * flush (flush.c) the COMMIT is not yet durable: *seq (and each waiter's)
+ * is what to hand cat_flush_wait once the lock is released. */
+static int batch_commit(uint64_t *seq, struct ts_err *err)
 {
     catalog *cat = batch_cat;
     struct ts_err e = {0};
+    uint64_t s = 0;
     int rc;
 
+    if (seq)
+        *seq = 0;
     if (!cat)
         return TS_OK;
     double t1 = ts_now_mono();
@@ -98,6 +106,8 @@ static int batch_commit(struct ts_err *err)
         rc = e.code ? (int)e.code : TS_EDB;
     } else if ((rc = cat_exec(cat, "COMMIT", &e))) {
         sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
+    } else if (cat->flush) {
+        s = cat_flush_committed(cat->flush);
     }
     if (batch_waiters) {
         atomic_fetch_add(&stat_commits, 1);
@@ -107,6 +117,7 @@ static int batch_commit(struct ts_err *err)
     pthread_mutex_lock(&done_lock);
     for (struct batch_waiter *w = batch_waiters; w; w = w->next) {
         w->rc = rc;
+        w->seq = s;
         w->err = e;
         w->done = 1;
     }
@@ -116,15 +127,23 @@ static int batch_commit(struct ts_err *err)
     batch_cat = NULL;
     batch_calls = 0;
     batch_failed = 0;
+    if (seq)
+        *seq = s;
     if (rc && err)
         *err = e;
     return rc;
 }
 
+/* After writer_leave: the COMMIT numbered seq made durable, or the error. */
+static int batch_durable(catalog *cat, uint64_t seq, struct ts_err *err)
+{
+    return seq && cat->flush ? cat_flush_wait(cat->flush, seq, err) : TS_OK;
+}
+
 void cat_writer_pause(void)
 {
     writer_enter();
-    batch_commit(NULL); /* its callers hear how it went, as when any other writer arrives */
+    batch_commit(NULL, NULL); /* its callers hear how it went, as when any other writer arrives */
 }
 
 void cat_writer_resume(void)
@@ -136,9 +155,12 @@ int catalog_tx_begin(catalog *cat, struct ts_err *err)
 {
     int rc;
 
+    /* after a failed sync nothing more is acknowledged: refuse before changing anything */
+    if (cat->grouped && (rc = cat_flush_failed(cat->flush, err)))
+        return rc;
     writer_enter();
     if (batch_cat && batch_cat != cat)
-        batch_commit(NULL); /* its callers hear of a failure; ours begins anyway */
+        batch_commit(NULL, NULL); /* its callers hear of a failure; ours begins anyway */
     if (!cat->grouped) {
         if ((rc = cat_exec(cat, "BEGIN IMMEDIATE", err))) {
             writer_leave();
@@ -148,7 +170,7 @@ int catalog_tx_begin(catalog *cat, struct ts_err *err)
         return TS_OK;
     }
     if (batch_failed)
-        batch_commit(NULL);
+        batch_commit(NULL, NULL);
     if (!batch_cat) {
         if ((rc = cat_exec(cat, "BEGIN IMMEDIATE", err))) {
             writer_leave();
@@ -195,10 +217,13 @@ static int savepoint_end(catalog *cat, int rc, struct ts_err *err)
     }
     if (writer_depth == 1 && cat->savepoints == 0) {
         /* used without catalog_group_enter: no batch outlives the call */
-        int crc = batch_commit(rc ? NULL : err);
+        uint64_t seq;
+        int crc = batch_commit(&seq, rc ? NULL : err);
         cat->call_wrote = 0;
-        if (rc == TS_OK)
-            rc = crc;
+        writer_leave();
+        if (crc == TS_OK)
+            crc = batch_durable(cat, seq, rc ? NULL : err);
+        return rc == TS_OK ? crc : rc;
     }
     writer_leave();
     return rc;
@@ -237,6 +262,7 @@ int catalog_group_open(const char *path, catalog **out, struct ts_err *err)
     }
     if (rc == TS_OK) {
         (*out)->grouped = 1;
+        (*out)->flush = cat_flush_open(*out);
         (*out)->ckpt = cat_ckpt_start(*out, path);
     }
     return rc;
@@ -275,9 +301,11 @@ int catalog_group_leave(catalog *cat, int rc, struct ts_err *err)
             pthread_cond_wait(&done_cv, &done_lock);
         pthread_mutex_unlock(&done_lock);
     } else {
-        batch_commit(NULL); /* a failed batch tells its callers here */
+        batch_commit(NULL, NULL); /* a failed batch tells its callers here */
         writer_leave();
     }
+    if (mine && me.rc == TS_OK)
+        me.rc = batch_durable(cat, me.seq, &me.err);
     if (mine && me.rc && rc == TS_OK) {
         if (err)
             *err = me.err;
@@ -289,10 +317,13 @@ int catalog_group_leave(catalog *cat, int rc, struct ts_err *err)
 void cat_tx_close(catalog *cat)
 {
     if (cat->grouped) {
+        uint64_t seq = 0;
+
         writer_enter();
         if (batch_cat == cat)
-            batch_commit(NULL);
+            batch_commit(&seq, NULL);
         writer_leave();
+        batch_durable(cat, seq, NULL);
     }
     if (cat->writing) /* a transaction left open: undone before the lock goes */
         sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
@@ -307,4 +338,5 @@ void catalog_group_stats(struct cat_group_stats *out)
     out->open_us = atomic_load(&stat_open_us);
     out->commit_us = atomic_load(&stat_commit_us);
     out->checkpoints = cat_ckpt_count();
+    cat_flush_stats(&out->syncs, &out->sync_us);
 }

@@ -111,9 +111,11 @@ void workers_close(struct server_ctx *s)
         catalog_group_stats(&g);
         ts_log(TS_LOG_INFO, "desk",
                "group commit: %llu changes in %llu commits; per commit, batch open %.3f ms "
-               "then COMMIT %.3f ms (means); %llu WAL checkpoints beside them",
+               "then COMMIT %.3f ms (means); %llu WAL syncs after them, %.3f ms each; "
+               "%llu WAL checkpoints beside them",
                g.calls, g.commits, g.commits ? g.open_us / 1e3 / (double)g.commits : 0.0,
-               g.commits ? g.commit_us / 1e3 / (double)g.commits : 0.0, g.checkpoints);
+               g.commits ? g.commit_us / 1e3 / (double)g.commits : 0.0, g.syncs,
+               g.syncs ? g.sync_us / 1e3 / (double)g.syncs : 0.0, g.checkpoints);
     }
     catalog_close(s->desk);
     s->desk = NULL;
