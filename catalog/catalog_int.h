@@ -37,6 +37,7 @@ struct catalog {
 struct cat_flush *cat_flush_open(catalog *group);
 void cat_flush_close(struct cat_flush *f);
 uint64_t cat_flush_committed(struct cat_flush *f);
+uint64_t cat_flush_last(struct cat_flush *f); /* the number of the last COMMIT */
 int cat_flush_wait(struct cat_flush *f, uint64_t seq, struct ts_err *err);
 int cat_flush_failed(struct cat_flush *f, struct ts_err *err);
 void cat_flush_stats(unsigned long long *syncs, unsigned long long *sync_us); /* all, so far */

@@ -132,6 +132,16 @@ uint64_t cat_flush_committed(struct cat_flush *f)
     return seq;
 }
 
+uint64_t cat_flush_last(struct cat_flush *f)
+{
+    uint64_t seq;
+
+    pthread_mutex_lock(&f->lock);
+    seq = f->committed;
+    pthread_mutex_unlock(&f->lock);
+    return seq;
+}
+
 int cat_flush_wait(struct cat_flush *f, uint64_t seq, struct ts_err *err)
 {
     int rc = TS_OK;

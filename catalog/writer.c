@@ -109,7 +109,7 @@ static int batch_commit(uint64_t *seq, struct ts_err *err)
     } else if (cat->flush) {
         s = cat_flush_committed(cat->flush);
     }
-    if (batch_waiters) {
+    if (batch_calls > 0) {
         atomic_fetch_add(&stat_commits, 1);
         atomic_fetch_add(&stat_open_us, (unsigned long long)((t1 - batch_t0) * 1e6));
         atomic_fetch_add(&stat_commit_us, (unsigned long long)((ts_now_mono() - t1) * 1e6));
@@ -279,34 +279,36 @@ int catalog_group_leave(catalog *cat, int rc, struct ts_err *err)
     struct batch_waiter me = {0};
     int mine = cat->call_wrote;
 
+    /* A call that changed nothing waits too: what it read may not be durable
+     * yet (a retried checkout answered "done before" from a loan still in its
+     * batch or its sync must not be answered before that loan is). */
     cat->call_wrote = 0;
-    if (batch_cat != cat) { /* nothing open, or committed by a writer on another connection */
+    if (batch_cat != cat) { /* nothing open: the last COMMIT is all it could have read */
+        me.seq = cat->flush ? cat_flush_last(cat->flush) : 0;
         writer_leave();
-        return rc;
-    }
-    if (mine) {
+    } else {
         me.next = batch_waiters;
         batch_waiters = &me;
-        batch_calls++;
-        atomic_fetch_add(&stat_calls, 1);
+        if (mine) {
+            batch_calls++;
+            atomic_fetch_add(&stat_calls, 1);
+        }
+        if (!batch_failed && atomic_load(&writers_queued) > 0 && batch_calls < CAT_BATCH_MAX) {
+            /* a queued writer takes the lock next: it joins the batch and
+             * commits it, or (another connection) commits it before its own work */
+            writer_leave();
+            pthread_mutex_lock(&done_lock);
+            while (!me.done)
+                pthread_cond_wait(&done_cv, &done_lock);
+            pthread_mutex_unlock(&done_lock);
+        } else {
+            batch_commit(NULL, NULL); /* a failed batch tells its callers here */
+            writer_leave();
+        }
     }
-    if (!batch_failed && atomic_load(&writers_queued) > 0 && batch_calls < CAT_BATCH_MAX) {
-        /* a queued writer takes the lock next: it joins the batch and commits
-         * it, or (another connection) commits it before its own work */
-        writer_leave();
-        if (!mine)
-            return rc;
-        pthread_mutex_lock(&done_lock);
-        while (!me.done)
-            pthread_cond_wait(&done_cv, &done_lock);
-        pthread_mutex_unlock(&done_lock);
-    } else {
-        batch_commit(NULL, NULL); /* a failed batch tells its callers here */
-        writer_leave();
-    }
-    if (mine && me.rc == TS_OK)
+    if (me.rc == TS_OK)
         me.rc = batch_durable(cat, me.seq, &me.err);
-    if (mine && me.rc && rc == TS_OK) {
+    if (me.rc && rc == TS_OK) {
         if (err)
             *err = me.err;
         rc = me.rc;

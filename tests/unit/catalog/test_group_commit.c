@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -426,6 +427,99 @@ static void test_power_cut(void)
     T_EQ_INT(replayed, acked);
 }
 
+/* Answers that rest on a change still waiting for its sync wait for it too:
+ * a retried checkout (same key) answered "done before", and another reader's
+ * checkout of the same copy refused as "on loan". The seam holds the first
+ * sync; neither may return while it is held. */
+struct held_disk {
+    pthread_mutex_t lock;
+    pthread_cond_t cv;
+    int hold, entered;
+};
+
+static int held_sync(int fd, void *ctx)
+{
+    struct held_disk *d = ctx;
+
+    (void)fd;
+    pthread_mutex_lock(&d->lock);
+    d->entered++;
+    pthread_cond_broadcast(&d->cv);
+    while (d->hold)
+        pthread_cond_wait(&d->cv, &d->lock);
+    pthread_mutex_unlock(&d->lock);
+    return 0;
+}
+
+struct keyed {
+    catalog *g;
+    const char *key;
+    int64_t lib, reader;
+    int rc, replayed;
+    atomic_int done;
+};
+
+static void *keyed_checkout(void *arg)
+{
+    struct keyed *k = arg;
+    struct cat_desk d = {k->lib, "librarian", k->key, 0};
+    struct ts_err err = {0};
+    struct cat_loan l;
+
+    catalog_group_enter(k->g);
+    k->rc = catalog_loan_checkout(k->g, &d, "A-1", k->reader, &l, &err);
+    k->replayed = k->rc == TS_OK && l.replayed;
+    cat_loan_clear(&l);
+    k->rc = catalog_group_leave(k->g, k->rc, &err);
+    atomic_store(&k->done, 1);
+    return NULL;
+}
+
+static void test_replay_waits_for_sync(void)
+{
+    struct held_disk disk = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 1, 0};
+    struct fx f;
+    struct keyed first = {0}, retry = {0}, other = {0};
+    pthread_t t1, t2, t3;
+    catalog *g = NULL;
+
+    T_REQUIRE(fx_open(&f, t_tmpdir(), "replaysync"));
+    catalog_group_set_sync(held_sync, &disk);
+    T_REQUIRE(T_OK(catalog_group_open(f.path, &g, &f.err), &f.err));
+    first = (struct keyed){g, "key-1", f.a, f.hs1, 0, 0, 0};
+    retry = (struct keyed){g, "key-1", f.a, f.hs1, 0, 0, 0};
+    other = (struct keyed){g, "key-2", f.a, f.hs2, 0, 0, 0};
+    T_REQUIRE(pthread_create(&t1, NULL, keyed_checkout, &first) == 0);
+    pthread_mutex_lock(&disk.lock);
+    while (disk.entered == 0) /* the first checkout is committed and waits for its sync */
+        pthread_cond_wait(&disk.cv, &disk.lock);
+    pthread_mutex_unlock(&disk.lock);
+    T_REQUIRE(pthread_create(&t2, NULL, keyed_checkout, &retry) == 0);
+    T_REQUIRE(pthread_create(&t3, NULL, keyed_checkout, &other) == 0);
+    pause_ms(200);
+    T_EQ_INT(atomic_load(&first.done), 0);
+    T_EQ_INT(atomic_load(&retry.done), 0); /* both have read the loan: they wait for its sync */
+    T_EQ_INT(atomic_load(&other.done), 0);
+    pthread_mutex_lock(&disk.lock);
+    disk.hold = 0;
+    pthread_cond_broadcast(&disk.cv);
+    pthread_mutex_unlock(&disk.lock);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    pthread_join(t3, NULL);
+    T_EQ_INT(other.rc, TS_ECONFLICT);
+    T_EQ_INT(first.rc, TS_OK);
+    T_EQ_INT(first.replayed, 0);
+    T_EQ_INT(retry.rc, TS_OK);
+    T_EQ_INT(retry.replayed, 1);
+    catalog_close(g);
+    catalog_group_set_sync(NULL, NULL);
+    T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM loan"), 1);
+    fx_close(&f);
+    pthread_mutex_destroy(&disk.lock);
+    pthread_cond_destroy(&disk.cv);
+}
+
 /* ------------------------------------------------------- checkpoints */
 
 static long file_size(const char *path)
@@ -526,6 +620,7 @@ int main(int argc, char **argv)
         {"batch", test_batch},
         {"kill9", test_kill9},
         {"power_cut", test_power_cut},
+        {"replay_waits_for_sync", test_replay_waits_for_sync},
         {"checkpoint_thread", test_checkpoint_thread},
         {"wal_starts_over", test_wal_starts_over},
         {0},
