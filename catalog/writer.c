@@ -280,8 +280,9 @@ int catalog_group_leave(catalog *cat, int rc, struct ts_err *err)
     int mine = cat->call_wrote;
 
     /* A call that changed nothing waits too: what it read may not be durable
-     * yet (a retried checkout answered "done before" from a loan still in its
-     * batch or its sync must not be answered before that loan is). */
+     * yet (a checkout refused because a loan still in its batch or its sync
+     * holds the copy must not be answered before that loan is). A replayed
+     * call counts as a writer: its savepoint committed, so it waits anyway. */
     cat->call_wrote = 0;
     if (batch_cat != cat) { /* nothing open: the last COMMIT is all it could have read */
         me.seq = cat->flush ? cat_flush_last(cat->flush) : 0;
