@@ -67,26 +67,6 @@ void catalog_group_set_sync(int (*fn)(int fd, void *ctx), void *ctx)
     sync_ctx = fn ? ctx : NULL;
 }
 
-/* The WAL was created by a connection that has not synced it yet: its
- * directory entry is made durable here once, or a power cut could lose the
- * whole file with the commits in it. */
-static int sync_dir_of(const char *file)
-{
-    char *dir = ts_xstrdup(file);
-    char *slash = strrchr(dir, '/');
-    int fd, rc = 0;
-
-    if (slash)
-        slash[slash == dir] = '\0';
-    fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || fsync(fd) != 0)
-        rc = -1;
-    if (fd >= 0)
-        close(fd);
-    free(dir);
-    return rc;
-}
-
 struct cat_flush *cat_flush_open(catalog *cat)
 {
     const char *wal = sqlite3_filename_wal(sqlite3_db_filename(cat->db, "main"));
@@ -99,7 +79,9 @@ struct cat_flush *cat_flush_open(catalog *cat)
                strerror(errno));
         return NULL;
     }
-    if (sync_dir_of(wal) != 0 || cat_exec(cat, "PRAGMA synchronous=NORMAL", &err)) {
+    /* The WAL may have been created by a connection that has not synced it:
+     * without its directory entry a power cut could lose the whole file. */
+    if (ts_fsync_dir_of(wal) != 0 || cat_exec(cat, "PRAGMA synchronous=NORMAL", &err)) {
         ts_log(TS_LOG_WARN, "catalog", "desk commits keep their own sync: %s",
                err.msg[0] ? err.msg : strerror(errno));
         close(fd);

@@ -96,7 +96,7 @@ out:
     return rc;
 }
 
-static int fsync_dir_of(const char *path)
+int ts_fsync_dir_of(const char *path)
 {
     char dir[PATH_MAX];
     const char *slash = strrchr(path, '/');
@@ -105,7 +105,7 @@ static int fsync_dir_of(const char *path)
     if (!slash)
         snprintf(dir, sizeof dir, ".");
     else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
     fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return -1;
@@ -147,7 +147,7 @@ int ts_write_file_atomic(const char *path, const void *p, size_t n, struct ts_er
         unlink(tmp);
         return ts_fail(err, TS_EIO, "%s: rename: %s", path, strerror(e));
     }
-    fsync_dir_of(path);
+    ts_fsync_dir_of(path);
     return TS_OK;
 }
 

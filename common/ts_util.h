@@ -30,6 +30,9 @@ int ts_read_file(const char *path, size_t max, char **out, size_t *len, struct t
 /* Write `p` to `path` atomically and durably: temp file in the same directory,
  * fsync, rename, fsync of the directory. */
 int ts_write_file_atomic(const char *path, const void *p, size_t n, struct ts_err *err);
+/* fsync the directory holding path, so a file just created there survives a
+ * power cut. 0, or -1 with errno set. */
+int ts_fsync_dir_of(const char *path);
 
 /* mkdir -p with mode 0755; existing directories are fine. */
 int ts_mkdirs(const char *path, struct ts_err *err);

@@ -313,22 +313,6 @@ static int disk_sync(int fd, void *ctx)
     return rc;
 }
 
-static int copy_file(const char *from, const char *to)
-{
-    char buf[1 << 16];
-    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
-    size_t n;
-    int ok = in && out;
-
-    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
-        ok = fwrite(buf, 1, n, out) == n;
-    if (in)
-        fclose(in);
-    if (out && fclose(out) != 0)
-        ok = 0;
-    return ok;
-}
-
 #define CUT_ROUNDS 12
 
 static void test_power_cut(void)
@@ -348,7 +332,6 @@ static void test_power_cut(void)
         char *buf = NULL;
         size_t len = 0;
         int fd;
-        FILE *w;
 
         snprintf(name, sizeof name, "cut%d", round);
         T_REQUIRE(fx_open(&f, t_tmpdir(), name));
@@ -358,7 +341,13 @@ static void test_power_cut(void)
         snprintf(wal, sizeof wal, "%s-wal", f.path);
         T_REQUIRE(access(wal, F_OK) != 0);
         snprintf(base, sizeof base, "%s.base", f.path);
-        T_REQUIRE(copy_file(f.path, base));
+        {
+            char *db = NULL;
+            size_t n = 0;
+            T_REQUIRE(T_OK(ts_read_file(f.path, 1 << 26, &db, &n, &f.err), &f.err));
+            T_REQUIRE(T_OK(ts_write_file_atomic(base, db, n, &f.err), &f.err));
+            free(db);
+        }
 
         catalog_group_set_sync(disk_sync, &disk);
         T_REQUIRE(T_OK(catalog_group_open(f.path, &g, &f.err), &f.err));
@@ -403,9 +392,8 @@ static void test_power_cut(void)
         /* power back: the database file as before the round, the WAL of the last sync */
         T_REQUIRE(rename(base, f.path) == 0);
         snprintf(wal, sizeof wal, "%s-wal", f.path);
-        T_REQUIRE((w = fopen(wal, "wb")) != NULL);
-        T_REQUIRE(fwrite(disk.wal ? disk.wal : "", 1, disk.len, w) == disk.len);
-        fclose(w);
+        T_REQUIRE(
+            T_OK(ts_write_file_atomic(wal, disk.wal ? disk.wal : "", disk.len, &f.err), &f.err));
         snprintf(wal, sizeof wal, "%s-shm", f.path);
         unlink(wal);
         free(disk.wal);
