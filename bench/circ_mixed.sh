@@ -14,6 +14,11 @@
 #   CONNS=8           connections; wrk runs one thread per connection (see
 #                     bench/wrk/circ_mixed.lua: per-connection state needs it)
 #   WEIGHTS="40 30 15 15 0"  searches, record pages, checkouts, returns, renewals
+#   READ_CONNS=0      with READ_RATE: connections 1..READ_CONNS send only reads,
+#   READ_RATE=0       paced to READ_RATE req/s among them; the other CONNS -
+#                     READ_CONNS only writes, unpaced: the desk's capacity
+#                     while readers search at a known rate (0: the whole mix
+#                     on every connection, as fast as answered)
 #   RECORDS=3000      generated records; each held by 1-3 of the libraries
 #                     BA BB BC with 1-2 copies there (about 3 copies a record)
 #   READERS=240       readers per library (CSV class lists, `tusach reader import`)
@@ -48,6 +53,8 @@ REPO="$(cd "$HERE/.." && pwd)"
 DURATION="${DURATION:-300}"
 CONNS="${CONNS:-8}"
 WEIGHTS="${WEIGHTS:-40 30 15 15 0}"
+READ_CONNS="${READ_CONNS:-0}"
+READ_RATE="${READ_RATE:-0}"
 RECORDS="${RECORDS:-3000}"
 READERS="${READERS:-240}"
 RAW_SECONDS="${RAW_SECONDS:-15}"
@@ -66,6 +73,9 @@ say() { echo "circ_mixed: $*" >&2; }
 
 [ "$DURATION" -ge 1 ] && [ "$DURATION" -le 3600 ] || die "DURATION must be 1..3600"
 [ "$CONNS" -ge 1 ] && [ "$CONNS" -le 32 ] || die "CONNS must be 1..32"
+[ "$READ_CONNS" -ge 0 ] && [ "$READ_CONNS" -lt "$CONNS" ] || die "READ_CONNS must be 0..CONNS-1"
+[ "$READ_RATE" -ge 0 ] && [ "$READ_RATE" -le 100000 ] || die "READ_RATE must be 0..100000 (req/s)"
+[ "$READ_CONNS" -eq 0 ] || [ "$READ_RATE" -gt 0 ] || die "READ_CONNS wants a READ_RATE"
 [ "$RECORDS" -ge 100 ] && [ "$RECORDS" -le 100000 ] || die "RECORDS must be 100..100000"
 [ "$READERS" -ge "$CONNS" ] || die "READERS (per library) must be at least CONNS"
 read -r -a W <<<"$WEIGHTS"
@@ -370,7 +380,9 @@ if [ "$WARMUP" -gt 0 ] && { [ "${W[0]}" != 0 ] || [ "${W[1]}" != 0 ]; }; then
         >"$WORK/wrk-warmup.txt" 2>&1 ||
         die "warm-up failed: $WORK/wrk-warmup.txt"
 fi
-say "mixed load: ${DURATION} s, $CONNS connections (wrk -t$CONNS -c$CONNS), weights ${W[*]}"
+MODE="weights ${W[*]} on every connection"
+[ "$READ_CONNS" -gt 0 ] && MODE="$READ_CONNS connections reading at $READ_RATE req/s in all, $((CONNS - READ_CONNS)) writing unpaced; weights ${W[*]}"
+say "mixed load: ${DURATION} s, $CONNS connections (wrk -t$CONNS -c$CONNS), $MODE"
 L0="$(loadavg)"
 C0=$(cpu_ticks "$SERVER_PID")
 if [ "$PERF" -gt 0 ] && command -v perf >/dev/null; then
@@ -388,7 +400,7 @@ rm -rf "$WORK/samples"
 mkdir -p "$WORK/samples"
 T0=$(date +%s.%N)
 timeout $((DURATION + 60)) wrk -t"$CONNS" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency \
-    -s "$LUA" "$URL" -- "$SETUP" "$WORK/samples" "$RUN_ID" "${W[@]}" >"$WORK/wrk.txt" 2>&1 ||
+    -s "$LUA" "$URL" -- "$SETUP" "$WORK/samples" "$RUN_ID" "${W[@]}" "$READ_CONNS" "$READ_RATE" >"$WORK/wrk.txt" 2>&1 ||
     die "wrk failed: $WORK/wrk.txt"
 T1=$(date +%s.%N)
 C1=$(cpu_ticks "$SERVER_PID")
@@ -435,6 +447,7 @@ echo
 echo "circulation mixed load, $DATE, tusach serve on 127.0.0.1 ($(nproc) CPUs, threads ${THREADS:-default})"
 echo "catalogue: $RECORDS records, $N_COPIES copies at ${LIBS[*]}, $((READERS * 3)) readers; synchronous=FULL (WAL)"
 echo "wrk -t$CONNS -c$CONNS -d${DURATION}s, weights search/record/checkout/return/renew = ${W[*]}"
+[ "$READ_CONNS" -gt 0 ] && echo "connections 1-$READ_CONNS read only, paced to $READ_RATE req/s in all; $((READ_CONNS + 1))-$CONNS write only, unpaced"
 echo "load average: start $LOAD_START, run $L0 -> $L1, end $LOAD_END"
 echo
 echo "| request | n | ok | non-2xx | 5xx | ok/s | p50 ms | p95 ms | p99 ms | max ms | statuses |"

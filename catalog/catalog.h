@@ -52,6 +52,23 @@ int catalog_tx_end(catalog *cat, int rc, struct ts_err *err);
 int catalog_group_open(const char *path, catalog **out, struct ts_err *err);
 void catalog_group_enter(catalog *g);
 int catalog_group_leave(catalog *g, int rc, struct ts_err *err);
+/* For a caller that must not block while the disk syncs (the server: a
+ * thread waiting there holds every connection it serves). Like
+ * catalog_group_leave, but returns once the call's batch is committed,
+ * with the COMMIT's result, before it is durable: *seq is then what the
+ * call's answer must wait for (0: nothing), given to
+ * catalog_group_when_durable. Results read on other connections after it
+ * see the call's changes, as after catalog_group_leave. */
+int catalog_group_leave_nowait(catalog *g, int rc, struct ts_err *err, uint64_t *seq);
+/* fn(ctx, TS_OK, NULL) once COMMIT seq of group connection g is durable, or
+ * fn(ctx, TS_EIO, err) once it cannot be (the disk failed). Called at once,
+ * on this thread, if that is already known; otherwise later on a thread of
+ * g's. fn must be quick and must not use g. catalog_close(g) calls back
+ * every one still waiting before it returns. */
+typedef void (*cat_durable_fn)(void *ctx, int rc, const struct ts_err *err);
+void catalog_group_when_durable(catalog *g, uint64_t seq, cat_durable_fn fn, void *ctx);
+/* The same, waiting on this thread: TS_OK, or TS_EIO with *err. */
+int catalog_group_wait(catalog *g, uint64_t seq, struct ts_err *err);
 /* Since the process started: calls that changed something through a group
  * connection, the COMMITs that made them durable, and threads queued for the
  * writer lock right now (tests use it to stage a batch). */

@@ -22,6 +22,12 @@
  * during the sync, before it is durable; nothing is acknowledged, and no
  * later change is acknowledged, before it is.
  *
+ * A caller that cannot wait (the server, whose thread would hold all its
+ * connections meanwhile) asks to be called back instead
+ * (cat_flush_watch): a thread of the flush's own, started on the first such
+ * request, syncs for the watchers and calls them back once their COMMIT is
+ * covered; the server answers from there (server/httpd.c).
+ *
  * A failed fdatasync is final: after it the kernel may have dropped the
  * pages it could not write (and report success next time), so nothing of
  * the group connection is acknowledged again until the process restarts.
@@ -39,6 +45,13 @@
 #include "ts_mem.h"
 #include "ts_util.h"
 
+struct flush_watch {
+    uint64_t seq;
+    cat_durable_fn fn;
+    void *ctx;
+    struct flush_watch *next;
+};
+
 struct cat_flush {
     int fd; /* the WAL file, our own descriptor: fdatasync syncs the file, not the descriptor */
     pthread_mutex_t lock;
@@ -48,6 +61,9 @@ struct cat_flush {
     int syncing;        /* a thread is in fdatasync now */
     int failed;
     struct ts_err fail;
+    struct flush_watch *watch; /* callers to call back, in no order */
+    pthread_t thread;          /* syncs and calls back for them, from the first watch on */
+    int thread_on, stop;
 };
 
 static atomic_ullong stat_syncs, stat_sync_us; /* for catalog_group_stats */
@@ -98,6 +114,13 @@ void cat_flush_close(struct cat_flush *f)
 {
     if (!f)
         return;
+    if (f->thread_on) { /* it calls back every watcher first */
+        pthread_mutex_lock(&f->lock);
+        f->stop = 1;
+        pthread_cond_broadcast(&f->cv);
+        pthread_mutex_unlock(&f->lock);
+        pthread_join(f->thread, NULL);
+    }
     close(f->fd);
     pthread_mutex_destroy(&f->lock);
     pthread_cond_destroy(&f->cv);
@@ -124,40 +147,45 @@ uint64_t cat_flush_last(struct cat_flush *f)
     return seq;
 }
 
+/* One fdatasync covering every COMMIT counted so far. Called and returns
+ * with f->lock held, no sync in flight; drops the lock meanwhile. */
+static void sync_now(struct cat_flush *f)
+{
+    uint64_t upto = f->committed; /* every COMMIT counted so far has written its frames */
+    double t0;
+    int e;
+
+    f->syncing = 1;
+    pthread_mutex_unlock(&f->lock);
+    t0 = ts_now_mono();
+    e = sync_fn(f->fd, sync_ctx) == 0 ? 0 : errno;
+    atomic_fetch_add(&stat_syncs, 1);
+    atomic_fetch_add(&stat_sync_us, (unsigned long long)((ts_now_mono() - t0) * 1e6));
+    pthread_mutex_lock(&f->lock);
+    f->syncing = 0;
+    if (e) {
+        f->failed = 1;
+        ts_fail(&f->fail, TS_EIO,
+                "the disk did not confirm the catalogue's changes (fdatasync: %s); "
+                "restart the server",
+                strerror(e));
+        ts_log(TS_LOG_ERROR, "catalog", "%s", f->fail.msg);
+    } else if (upto > f->durable) {
+        f->durable = upto;
+    }
+    pthread_cond_broadcast(&f->cv);
+}
+
 int cat_flush_wait(struct cat_flush *f, uint64_t seq, struct ts_err *err)
 {
     int rc = TS_OK;
 
     pthread_mutex_lock(&f->lock);
     while (!f->failed && f->durable < seq) {
-        if (f->syncing) {
+        if (f->syncing)
             pthread_cond_wait(&f->cv, &f->lock);
-            continue;
-        }
-        /* every COMMIT counted so far has written its frames: this sync covers them */
-        uint64_t upto = f->committed;
-        double t0;
-        int e;
-
-        f->syncing = 1;
-        pthread_mutex_unlock(&f->lock);
-        t0 = ts_now_mono();
-        e = sync_fn(f->fd, sync_ctx) == 0 ? 0 : errno;
-        atomic_fetch_add(&stat_syncs, 1);
-        atomic_fetch_add(&stat_sync_us, (unsigned long long)((ts_now_mono() - t0) * 1e6));
-        pthread_mutex_lock(&f->lock);
-        f->syncing = 0;
-        if (e) {
-            f->failed = 1;
-            ts_fail(&f->fail, TS_EIO,
-                    "the disk did not confirm the catalogue's changes (fdatasync: %s); "
-                    "restart the server",
-                    strerror(e));
-            ts_log(TS_LOG_ERROR, "catalog", "%s", f->fail.msg);
-        } else if (upto > f->durable) {
-            f->durable = upto;
-        }
-        pthread_cond_broadcast(&f->cv);
+        else
+            sync_now(f);
     }
     if (f->failed && f->durable < seq) {
         if (err)
@@ -166,6 +194,91 @@ int cat_flush_wait(struct cat_flush *f, uint64_t seq, struct ts_err *err)
     }
     pthread_mutex_unlock(&f->lock);
     return rc;
+}
+
+/* Call back the watchers whose COMMIT is durable (all of them once the
+ * disk has failed); with f->lock held, dropped around the calls (so the
+ * list may have changed when it returns). Returns whether it called any. */
+static int call_back(struct cat_flush *f)
+{
+    struct flush_watch *ready = NULL, **pp = &f->watch, *w;
+
+    while ((w = *pp)) {
+        if (f->failed || w->seq <= f->durable) {
+            *pp = w->next;
+            w->next = ready;
+            ready = w;
+        } else {
+            pp = &w->next;
+        }
+    }
+    if (!ready)
+        return 0;
+    struct ts_err e = f->fail;
+    int failed = f->failed;
+    pthread_mutex_unlock(&f->lock);
+    while ((w = ready)) {
+        ready = w->next;
+        w->fn(w->ctx, failed ? e.code : TS_OK, failed ? &e : NULL);
+        free(w);
+    }
+    pthread_mutex_lock(&f->lock);
+    return 1;
+}
+
+static void *flush_thread(void *arg)
+{
+    struct cat_flush *f = arg;
+
+    pthread_mutex_lock(&f->lock);
+    for (;;) {
+        if (call_back(f))
+            continue; /* watchers may have come meanwhile, their signal unheard */
+        if (f->watch && !f->syncing) {
+            /* each left is past `durable`: a sync begun now covers it */
+            sync_now(f);
+            continue;
+        }
+        if (f->stop && !f->watch)
+            break;
+        pthread_cond_wait(&f->cv, &f->lock);
+    }
+    pthread_mutex_unlock(&f->lock);
+    return NULL;
+}
+
+void cat_flush_watch(struct cat_flush *f, uint64_t seq, cat_durable_fn fn, void *ctx)
+{
+    struct flush_watch *w;
+
+    pthread_mutex_lock(&f->lock);
+    if (f->failed || f->durable >= seq) {
+        struct ts_err e = f->fail;
+        int failed = f->failed && f->durable < seq;
+        pthread_mutex_unlock(&f->lock);
+        fn(ctx, failed ? e.code : TS_OK, failed ? &e : NULL);
+        return;
+    }
+    if (!f->thread_on) {
+        if (pthread_create(&f->thread, NULL, flush_thread, f) != 0) {
+            /* no thread: wait here, as cat_flush_wait's callers do */
+            struct ts_err e = {0};
+            int rc;
+            pthread_mutex_unlock(&f->lock);
+            rc = cat_flush_wait(f, seq, &e);
+            fn(ctx, rc, rc ? &e : NULL);
+            return;
+        }
+        f->thread_on = 1;
+    }
+    w = ts_xcalloc(1, sizeof *w);
+    w->seq = seq;
+    w->fn = fn;
+    w->ctx = ctx;
+    w->next = f->watch;
+    f->watch = w;
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->lock);
 }
 
 void cat_flush_stats(unsigned long long *syncs, unsigned long long *sync_us)

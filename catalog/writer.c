@@ -274,7 +274,7 @@ void catalog_group_enter(catalog *cat)
     writer_enter();
 }
 
-int catalog_group_leave(catalog *cat, int rc, struct ts_err *err)
+int catalog_group_leave_nowait(catalog *cat, int rc, struct ts_err *err, uint64_t *seq)
 {
     struct batch_waiter me = {0};
     int mine = cat->call_wrote;
@@ -307,14 +307,41 @@ int catalog_group_leave(catalog *cat, int rc, struct ts_err *err)
             writer_leave();
         }
     }
-    if (me.rc == TS_OK)
-        me.rc = batch_durable(cat, me.seq, &me.err);
+    *seq = me.rc == TS_OK ? me.seq : 0;
     if (me.rc && rc == TS_OK) {
         if (err)
             *err = me.err;
         rc = me.rc;
     }
     return rc;
+}
+
+int catalog_group_leave(catalog *cat, int rc, struct ts_err *err)
+{
+    struct ts_err e = {0};
+    uint64_t seq;
+    int drc;
+
+    rc = catalog_group_leave_nowait(cat, rc, err, &seq);
+    if ((drc = batch_durable(cat, seq, &e)) && rc == TS_OK) {
+        if (err)
+            *err = e;
+        rc = drc;
+    }
+    return rc;
+}
+
+int catalog_group_wait(catalog *cat, uint64_t seq, struct ts_err *err)
+{
+    return batch_durable(cat, seq, err);
+}
+
+void catalog_group_when_durable(catalog *cat, uint64_t seq, cat_durable_fn fn, void *ctx)
+{
+    if (seq && cat->flush)
+        cat_flush_watch(cat->flush, seq, fn, ctx);
+    else /* nothing to wait for, or the COMMIT synced itself (no flush) */
+        fn(ctx, TS_OK, NULL);
 }
 
 void cat_tx_close(catalog *cat)

@@ -23,6 +23,7 @@ void server_config_default(struct server_config *c)
     c->conn_memory = 32 * 1024;
     c->max_body = 1024 * 1024;
     c->slow_ms = 1000;
+    c->drain_ms = 10000;
     /* The benchmark's 70 queries x pages, and a school's day of popular
      * searches, fit many times over; bounded by entries and ~16 KiB each. */
     c->search_cache = 1000;

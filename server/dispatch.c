@@ -122,3 +122,16 @@ void dispatch(struct request *req, struct response *res)
         res_header(res, "Cache-Control", "private, no-store");
     response_finish(req, res);
 }
+
+void dispatch_replace_error(struct request *req, struct response *res, int rc,
+                            const struct ts_err *err)
+{
+    response_clear(res);
+    response_init(res);
+    if (err)
+        req->err = *err;
+    respond_error(req, res, rc);
+    if (req->account)
+        res_header(res, "Cache-Control", "private, no-store");
+    response_finish(req, res);
+}

@@ -6,6 +6,7 @@
 
 struct request;
 struct response;
+struct ts_err;
 
 /*
  * Run the steps of STYLE.md §8, in this order and nowhere else:
@@ -15,6 +16,13 @@ struct response;
  * `res` must be response_init()'ed. Knows nothing of MHD: httpd.c calls it.
  */
 void dispatch(struct request *req, struct response *res);
+
+/* After dispatch(): the answer `res` was held for a desk change that did
+ * not become durable (the disk failed: TS_EIO) or whose fate the server
+ * cannot wait for (stopping: TS_EBUSY). Whatever the handler said, success
+ * or refusal, is replaced by that error: nothing it saw is confirmed. */
+void dispatch_replace_error(struct request *req, struct response *res, int rc,
+                            const struct ts_err *err);
 
 /* Choose the interface language: ?lang= on pages (and remember it in a
  * cookie), else the lang cookie, else Vietnamese. */

@@ -184,7 +184,7 @@ int account_renew(struct request *req, const struct cat_reader *r, const char *b
     if ((rc = worker_desk_enter(req->srv, &cat, &req->err)))
         return rc;
     rc = catalog_loan_renew(cat, &desk, barcode, out, &req->err);
-    if ((rc = worker_desk_leave(req->srv, rc, &req->err)))
+    if ((rc = worker_desk_leave(req, rc)))
         cat_loan_clear(out); /* filled before a failed COMMIT */
     return account_refused(req, rc);
 }
@@ -230,7 +230,7 @@ int account_hold_cancel(struct request *req, int64_t hold_id)
     if ((rc = worker_desk_enter(req->srv, &cat, &req->err)))
         return rc;
     rc = catalog_hold_cancel(cat, hold_id, account_actor(req), &req->err);
-    return account_refused(req, worker_desk_leave(req->srv, rc, &req->err));
+    return account_refused(req, worker_desk_leave(req, rc));
 }
 
 int account_hold_place(struct request *req, int64_t reader_id, int64_t record_id, int64_t pickup_id,
@@ -244,7 +244,7 @@ int account_hold_place(struct request *req, int64_t reader_id, int64_t record_id
         return rc;
     rc = catalog_hold_place(cat, reader_id, record_id, pickup_id, account_actor(req), hold_id,
                             &req->err);
-    return account_refused(req, worker_desk_leave(req->srv, rc, &req->err));
+    return account_refused(req, worker_desk_leave(req, rc));
 }
 
 int account_dloan(struct request *req, const struct cat_reader *r, int64_t file_id,
@@ -257,7 +257,7 @@ int account_dloan(struct request *req, const struct cat_reader *r, int64_t file_
         return rc;
     rc = d ? catalog_dloan_borrow(cat, file_id, r->id, account_actor(req), d, &req->err)
            : catalog_dloan_return(cat, file_id, r->id, account_actor(req), &req->err);
-    return account_refused(req, worker_desk_leave(req->srv, rc, &req->err));
+    return account_refused(req, worker_desk_leave(req, rc));
 }
 
 /* ------------------------------------------------------------ JSON shapes */

@@ -100,7 +100,7 @@ int h_api_loan_checkout(struct request *req, struct response *res)
     if ((rc = worker_desk_enter(req->srv, &cat, &req->err)))
         return rc;
     rc = catalog_loan_checkout(cat, &desk, barcode, (int64_t)reader_id, &loan, &req->err);
-    if ((rc = worker_desk_leave(req->srv, rc, &req->err))) {
+    if ((rc = worker_desk_leave(req, rc))) {
         cat_loan_clear(&loan);
         return rc;
     }
@@ -146,7 +146,7 @@ int h_api_loan_return(struct request *req, struct response *res)
     if ((rc = worker_desk_enter(req->srv, &cat, &req->err)))
         return rc;
     rc = catalog_loan_return(cat, &desk, barcode, &ret, &req->err);
-    if ((rc = worker_desk_leave(req->srv, rc, &req->err))) {
+    if ((rc = worker_desk_leave(req, rc))) {
         cat_return_clear(&ret);
         return rc;
     }
@@ -176,7 +176,7 @@ int h_api_loan_renew(struct request *req, struct response *res)
     if ((rc = worker_desk_enter(req->srv, &cat, &req->err)))
         return rc;
     rc = catalog_loan_renew(cat, &desk, barcode, &loan, &req->err);
-    if ((rc = worker_desk_leave(req->srv, rc, &req->err))) {
+    if ((rc = worker_desk_leave(req, rc))) {
         cat_loan_clear(&loan);
         return rc;
     }

@@ -234,7 +234,7 @@ static int desk_act(struct request *req, struct response *res, enum desk_action 
         v.focus = "renew";
         break;
     }
-    if ((rc = worker_desk_leave(req->srv, rc, &req->err))) {
+    if ((rc = worker_desk_leave(req, rc))) {
         cat_loan_clear(&loan); /* filled before a failed COMMIT */
         cat_return_clear(&ret);
     }

@@ -10,12 +10,24 @@
  * the MHD-free dispatcher. The request is freed, and the access log line
  * written, when MHD reports completion.
  *
+ * Desk answers wait for the disk without a thread. A circulation change is
+ * committed on the handler's thread but not yet durable (catalog/flush.c),
+ * and nothing may be answered before it is. Blocking there held every
+ * connection of that pool thread, reads included, for the fdatasync: with 4
+ * threads at most 4 desk changes were ever in flight. Instead the finished
+ * response is held (struct held), the connection suspended, and the thread
+ * that syncs resumes it once the COMMIT is durable; MHD then calls
+ * on_request again and the held response goes out, or an error if the disk
+ * failed. server_close resumes any still held (503: retry with the same
+ * Idempotency-Key), since MHD must not stop with suspended connections.
+ *
  * Limits are explicit (see server_config_default): connection timeout,
  * total and per-address connection limits, and per-connection memory, which
  * bounds the request line and headers: past it MHD itself answers 414 (URI)
  * or 431 (headers) and closes the connection.
  */
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -40,13 +52,29 @@
 #include "ts_mem.h"
 #include "ts_util.h"
 
-#define DRAIN_SECONDS 10.0
 #define DRAIN_MAX (8u << 20) /* body bytes dropped after the cap before we hang up */
+
+/* A response held until its desk COMMIT is durable. Freed by whichever
+ * comes last: the answer (or the connection's end) and the callback. */
+struct held {
+    struct server *srv;
+    struct MHD_Connection *con;
+    struct response res;
+    int rc; /* how the wait ended: TS_OK, TS_EIO (disk), TS_EBUSY (stopping) */
+    struct ts_err err;
+    int called_back; /* the catalogue's callback has run */
+    int resumed;     /* MHD_resume_connection called */
+    int gone;        /* the request is over (answered, or its connection closed) */
+    struct held *prev, *next;
+};
 
 struct server {
     struct server_ctx ctx;
     struct MHD_Daemon *daemon;
     atomic_int in_flight;
+    pthread_mutex_t held_lock;
+    struct held *held; /* every struct held not yet freed */
+    int stopping;      /* server_close has resumed the held ones: hold no more */
     unsigned port;
     struct housekeeping *hk;
 };
@@ -174,6 +202,99 @@ static void client_address(struct MHD_Connection *con, struct request *req)
                   req->client, sizeof req->client);
 }
 
+static void held_unlink_free(struct server *srv, struct held *h) /* under held_lock */
+{
+    if (h->prev)
+        h->prev->next = h->next;
+    else
+        srv->held = h->next;
+    if (h->next)
+        h->next->prev = h->prev;
+    response_clear(&h->res);
+    free(h);
+}
+
+/* The catalogue's callback: from the flush thread, or at once from hold(). */
+static void on_durable(void *ctx, int rc, const struct ts_err *err)
+{
+    struct held *h = ctx;
+    struct server *srv = h->srv;
+
+    pthread_mutex_lock(&srv->held_lock);
+    h->called_back = 1;
+    if (h->gone) {
+        held_unlink_free(srv, h);
+    } else if (!h->resumed) {
+        h->rc = rc;
+        if (err)
+            h->err = *err;
+        h->resumed = 1;
+        MHD_resume_connection(h->con);
+    }
+    pthread_mutex_unlock(&srv->held_lock);
+}
+
+/* Hold `res` until req->desk_seq is durable; the connection waits suspended. */
+static enum MHD_Result hold(struct server *srv, struct MHD_Connection *con, struct request *req,
+                            struct response *res)
+{
+    struct held *h;
+    int stopping;
+
+    pthread_mutex_lock(&srv->held_lock);
+    stopping = srv->stopping;
+    pthread_mutex_unlock(&srv->held_lock);
+    if (stopping) { /* nothing will resume a connection suspended now: wait here */
+        struct ts_err e = {0};
+        int rc = worker_desk_wait(req, &e);
+        if (rc)
+            dispatch_replace_error(req, res, rc, &e);
+        return send_response(con, req, res);
+    }
+    h = ts_xcalloc(1, sizeof *h);
+    h->srv = srv;
+    h->con = con;
+    h->res = *res;
+    pthread_mutex_lock(&srv->held_lock);
+    h->next = srv->held;
+    if (h->next)
+        h->next->prev = h;
+    srv->held = h;
+    pthread_mutex_unlock(&srv->held_lock);
+    req->held = h;
+    MHD_suspend_connection(con); /* before the callback can resume it */
+    worker_desk_when_durable(req, on_durable, h);
+    return MHD_YES;
+}
+
+/* MHD calls on_request again once a held connection is resumed. */
+static enum MHD_Result answer_held(struct server *srv, struct MHD_Connection *con,
+                                   struct request *req)
+{
+    struct held *h = req->held;
+    struct response res;
+    struct ts_err err;
+    int rc;
+
+    pthread_mutex_lock(&srv->held_lock);
+    if (!h->resumed) { /* not resumed yet: MHD asks again when it is */
+        pthread_mutex_unlock(&srv->held_lock);
+        return MHD_YES;
+    }
+    res = h->res;
+    response_init(&h->res); /* the body is ours now */
+    rc = h->rc;
+    err = h->err;
+    req->held = NULL;
+    h->gone = 1;
+    if (h->called_back)
+        held_unlink_free(srv, h);
+    pthread_mutex_unlock(&srv->held_lock);
+    if (rc)
+        dispatch_replace_error(req, &res, rc, &err);
+    return send_response(con, req, &res);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -221,6 +342,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     }
     if (req->status)
         return MHD_YES; /* already answered (413 on the first call) */
+    if (req->held)
+        return answer_held(srv, con, req);
     if (req->body_too_big) {
         copy_values(con, req, MHD_HEADER_KIND, &req->headers, &req->n_headers);
         copy_values(con, req, MHD_COOKIE_KIND, &req->cookies, &req->n_cookies);
@@ -231,6 +354,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     copy_values(con, req, MHD_COOKIE_KIND, &req->cookies, &req->n_cookies);
     response_init(&res);
     dispatch(req, &res);
+    if (req->desk_seq)
+        return hold(srv, con, req, &res);
     return send_response(con, req, &res);
 }
 
@@ -256,6 +381,15 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     (void)con;
     if (!req)
         return;
+    if (req->held) { /* closed while held (the server stopping): the callback may still come */
+        struct held *h = req->held;
+        pthread_mutex_lock(&srv->held_lock);
+        h->gone = 1;
+        if (h->called_back)
+            held_unlink_free(srv, h);
+        pthread_mutex_unlock(&srv->held_lock);
+        req->held = NULL;
+    }
     ms = (ts_now_mono() - req->t_start) * 1000.0;
     log_path(req->path, path, sizeof path);
     /* path only: never the query string, body or cookies (privacy) */
@@ -306,7 +440,8 @@ int server_open(const struct server_config *cfg, server **out, struct ts_err *er
     struct sockaddr_in6 sin6;
     const struct sockaddr *sa;
     const union MHD_DaemonInfo *info;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     struct MHD_OptionItem pool[2];
     unsigned threads;
     catalog *probe = NULL;
@@ -317,6 +452,7 @@ int server_open(const struct server_config *cfg, server **out, struct ts_err *er
     s->cfg = *cfg;
     s->generation = atomic_fetch_add(&generations, 1) + 1;
     pthread_mutex_init(&s->workers_lock, NULL);
+    pthread_mutex_init(&srv->held_lock, NULL);
     atomic_init(&srv->in_flight, 0);
     snprintf(s->catalog_path, sizeof s->catalog_path, "%s/catalog.db", cfg->data_dir);
     snprintf(s->index_dir, sizeof s->index_dir, "%s/index", cfg->data_dir);
@@ -412,7 +548,7 @@ void server_close(server *srv)
     if (!srv)
         return;
     lsock = MHD_quiesce_daemon(srv->daemon);
-    until = ts_now_mono() + DRAIN_SECONDS;
+    until = ts_now_mono() + srv->ctx.cfg.drain_ms / 1000.0;
     while (atomic_load(&srv->in_flight) > 0 && ts_now_mono() < until) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
@@ -420,11 +556,34 @@ void server_close(server *srv)
     if (atomic_load(&srv->in_flight) > 0)
         ts_log(TS_LOG_WARN, "srv", "stopping with %d requests still running",
                atomic_load(&srv->in_flight));
+    /* MHD must not stop with a connection suspended: answer the held ones
+     * 503 (their change may or may not reach the disk; a retry with the same
+     * Idempotency-Key is safe), and hold no more */
+    pthread_mutex_lock(&srv->held_lock);
+    srv->stopping = 1;
+    for (struct held *h = srv->held; h; h = h->next) {
+        if (!h->resumed && !h->gone) {
+            h->rc = ts_fail(&h->err, TS_EBUSY, "the server stopped before the disk confirmed");
+            h->resumed = 1;
+            MHD_resume_connection(h->con);
+        }
+    }
+    pthread_mutex_unlock(&srv->held_lock);
+    until = ts_now_mono() + 1.0; /* their threads send the 503s */
+    while (atomic_load(&srv->in_flight) > 0 && ts_now_mono() < until) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
     MHD_stop_daemon(srv->daemon);
     housekeeping_stop(srv->hk);
     if (lsock != MHD_INVALID_SOCKET)
         close(lsock);
-    ctx_free(&srv->ctx);
+    ctx_free(&srv->ctx); /* closes the desk: every callback has run */
+    pthread_mutex_lock(&srv->held_lock);
+    while (srv->held) /* answered or closed before their callback; none is left pending */
+        held_unlink_free(srv, srv->held);
+    pthread_mutex_unlock(&srv->held_lock);
+    pthread_mutex_destroy(&srv->held_lock);
     ts_log(TS_LOG_INFO, "srv", "stopped");
     free(srv);
 }

@@ -72,6 +72,11 @@ struct request {
 
     struct ts_err err; /* what a handler's non-OK return code means, for errors.c */
 
+    /* the last desk COMMIT whose durability the answer waits for
+     * (worker_desk_leave; 0: none), and httpd.c's answer held meanwhile */
+    uint64_t desk_seq;
+    void *held;
+
     /* filled when the response is queued, for the access log */
     int status;
     uint64_t bytes_out;

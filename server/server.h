@@ -25,6 +25,7 @@ struct server_config {
     size_t conn_memory;    /* per-connection memory: request line + headers + read buffer */
     size_t max_body;       /* request body cap (413) */
     unsigned slow_ms;      /* requests slower than this are logged at WARN */
+    unsigned drain_ms;     /* server_close waits this long for requests in flight */
     size_t search_cache;   /* search results kept (indexer.h ix_cache); 0: no cache */
     /* OAI-PMH (/oai, docs/api/oai.md); empty: derived from the request */
     char oai_repository_name[128]; /* Identify repositoryName; "" -> "tusach" */
@@ -35,7 +36,7 @@ struct server_config {
 
 /* Defaults: 127.0.0.1:8080, threads = cores, 15 s timeout, 512 connections,
  * 64 per address (a school behind one NAT address), 32 KiB per connection,
- * 1 MiB body, slow request 1000 ms, 1000 cached search results (at most
+ * 1 MiB body, slow request 1000 ms, 10 s to drain at stop, 1000 cached search results (at most
  * ~16 MiB), data folder "./data". */
 void server_config_default(struct server_config *c);
 

@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 
+#include "request.h"
 #include "server_int.h"
 #include "ts_log.h"
 #include "ts_mem.h"
@@ -75,9 +76,24 @@ int worker_desk_enter(struct server_ctx *s, catalog **out, struct ts_err *err)
     return TS_OK;
 }
 
-int worker_desk_leave(struct server_ctx *s, int rc, struct ts_err *err)
+int worker_desk_leave(struct request *req, int rc)
 {
-    return catalog_group_leave(s->desk, rc, err);
+    uint64_t seq = 0;
+
+    rc = catalog_group_leave_nowait(req->srv->desk, rc, &req->err, &seq);
+    if (seq > req->desk_seq)
+        req->desk_seq = seq;
+    return rc;
+}
+
+void worker_desk_when_durable(struct request *req, cat_durable_fn fn, void *ctx)
+{
+    catalog_group_when_durable(req->srv->desk, req->desk_seq, fn, ctx);
+}
+
+int worker_desk_wait(struct request *req, struct ts_err *err)
+{
+    return catalog_group_wait(req->srv->desk, req->desk_seq, err);
 }
 
 int worker_indexer(struct server_ctx *s, indexer **out, struct ts_err *err)

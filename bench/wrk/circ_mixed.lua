@@ -2,7 +2,8 @@
 -- a mix of catalogue reads and circulation writes against one tusach server.
 --
 -- Usage: wrk -tN -cN -d300s -s bench/wrk/circ_mixed.lua http://127.0.0.1:PORT \
---            -- SETUP_DIR OUT_DIR RUN_ID [W_SEARCH W_RECORD W_CHECKOUT W_RETURN W_RENEW]
+--            -- SETUP_DIR OUT_DIR RUN_ID [W_SEARCH W_RECORD W_CHECKOUT W_RETURN W_RENEW
+--               [READ_CONNS READ_RATE]]
 --   SETUP_DIR  folder written by circ_mixed.sh: queries.txt (one query a line)
 --              and conn-K.txt per connection K = 1..N: "library CODE",
 --              "token TSK", "records N", then "copy BARCODE" and "reader CARD"
@@ -18,6 +19,12 @@
 --              (half /records/{id}, half /api/v1/records/{id}), checkouts
 --              (POST /api/v1/loans), returns (POST /api/v1/returns), renewals
 --              (POST /api/v1/renewals)
+--   READ_CONNS READ_RATE  (default 0 0: every connection sends the whole mix)
+--              connections 1..READ_CONNS send only reads (the search and
+--              record weights), paced to READ_RATE requests/s among them, the
+--              others only writes (the checkout/return/renew weights) as fast
+--              as the server answers: the desk's capacity while readers
+--              search at a known rate (see bench/README.md)
 --
 -- wrk gives each thread one Lua state but tells response() nothing about the
 -- connection it belongs to, so the script needs -t equal to -c: then a thread
@@ -88,6 +95,7 @@ local pending -- the request on the wire: {kind, t0, barcode, card, loan}
 local pos_q = 1
 local seq_req = 0
 local err_seen = {}
+local pace_s, next_due -- seconds between this connection's requests; when the next is due
 
 local function urlencode(s)
     return (s:gsub("[^%w%-%._~]", function(c)
@@ -104,6 +112,15 @@ function init(args)
     end
     local w = { tonumber(args[4] or 40), tonumber(args[5] or 30), tonumber(args[6] or 15),
         tonumber(args[7] or 15), tonumber(args[8] or 0) }
+    local read_conns, read_rate = tonumber(args[9] or 0), tonumber(args[10] or 0)
+    if read_conns > 0 then
+        if id <= read_conns then
+            w[3], w[4], w[5] = 0, 0, 0
+            if read_rate > 0 then pace_s = read_conns / read_rate end
+        else
+            w[1], w[2] = 0, 0
+        end
+    end
     -- search and record weights are split evenly between page and API
     weights = { w[1] / 2, w[1] / 2, w[2] / 2, w[2] / 2, w[3], w[4], w[5] }
     for _, x in ipairs(weights) do wtotal = wtotal + x end
@@ -133,6 +150,19 @@ function init(args)
         "incomplete slice file for connection " .. id)
     math.randomseed(id * 7919 + #run_id)
     pos_q = ((id - 1) * 17) % #queries + 1
+end
+
+-- A paced connection sends its requests at a fixed rate (due times one
+-- interval apart, so a slow answer is caught up rather than lowering the
+-- rate; after a stall of over a second it starts afresh); wrk waits delay()
+-- ms before calling request(), and the latency sample starts there.
+function delay()
+    if not pace_s then return 0 end
+    local t = now()
+    if not next_due or next_due < t - 1 then next_due = t end
+    local d = next_due - t
+    next_due = next_due + pace_s
+    return math.floor(d * 1e3)
 end
 
 -- A reader of this connection below the item limit, round robin; nil if none.

@@ -91,8 +91,10 @@ static void op_make(const struct setup *s, int64_t n, struct op *o)
     snprintf(o->barcode, sizeof o->barcode, "%s-%02d", libs[o->home], o->copy);
 }
 
-/* The whole line in one write(2): a SIGKILL cannot cut a line in two, so the
- * ack log holds exactly the answers the client received. */
+/* The whole line in one write(2), so the ack log holds the answers the
+ * client received. A SIGKILL can still cut that write short (the kernel
+ * stops copying once a fatal signal is pending; seen once in many thousand
+ * kills): the test marks such a fragment as never received. */
 static int emit(const char *line)
 {
     size_t len = strlen(line);
