@@ -493,14 +493,11 @@ int server_open(const struct server_config *cfg, server **out, struct ts_err *er
     else if (MHD_is_feature_supported(MHD_FEATURE_POLL) == MHD_YES)
         flags |= MHD_USE_POLL;
     ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    /* Default: two threads per core (4..32). A thread's connections all
-     * wait while one of its handlers waits for the writer lock or a COMMIT's
-     * fdatasync, and with one thread per core a desk's checkouts could never
-     * queue up to share a COMMIT (catalog/writer.c); more threads than that
-     * raised the searches' p99 under mixed load (bench/README.md). Re-measured
-     * with the fdatasync after the COMMIT (catalog/flush.c): 8 threads on two
-     * cores let the desk alone reach 2,590 writes/s instead of 2,050, but in
-     * the mix put the searches' p99 at 15.0-16.0 ms against 14.4-14.7. */
+    /* Default: two threads per core (4..32). More threads than that raised
+     * the searches' p99 under mixed load (bench/README.md). A desk answer
+     * waiting for its sync no longer holds a thread (hold()), so the thread
+     * count no longer caps the writes in flight: the desk alone went from
+     * ~2,050 to 3,125 writes/s at 4 threads on two cores. */
     threads = cfg->threads ? cfg->threads : (unsigned)(ncpu <= 2 ? 4 : ncpu >= 16 ? 32 : ncpu * 2);
     /* a pool of one is "no pool" to MHD (with a warning): pass the option only for 2+ */
     pool[0].option = threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END;
