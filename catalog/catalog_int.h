@@ -41,8 +41,8 @@ uint64_t cat_flush_last(struct cat_flush *f); /* the number of the last COMMIT *
 int cat_flush_wait(struct cat_flush *f, uint64_t seq, struct ts_err *err);
 int cat_flush_failed(struct cat_flush *f, struct ts_err *err);
 /* Calls fn once COMMIT seq is durable or the disk has failed: at once if it
- * already is, else from the flush's thread (started on the first call),
- * which syncs for it. cat_flush_close calls back every watcher first. */
+ * already is, else from the flush's thread, which syncs for it. cat_flush_close calls back every
+ * watcher first. */
 void cat_flush_watch(struct cat_flush *f, uint64_t seq, cat_durable_fn fn, void *ctx);
 void cat_flush_stats(unsigned long long *syncs, unsigned long long *sync_us); /* all, so far */
 

@@ -24,9 +24,9 @@
  *
  * A caller that cannot wait (the server, whose thread would hold all its
  * connections meanwhile) asks to be called back instead
- * (cat_flush_watch): a thread of the flush's own, started on the first such
- * request, syncs for the watchers and calls them back once their COMMIT is
- * covered; the server answers from there (server/httpd.c).
+ * (cat_flush_watch): the flush's own thread syncs for the watchers and calls
+ * them back once their COMMIT is covered; the server answers from there
+ * (server/httpd.c).
  *
  * A failed fdatasync is final: after it the kernel may have dropped the
  * pages it could not write (and report success next time), so nothing of
@@ -62,8 +62,8 @@ struct cat_flush {
     int failed;
     struct ts_err fail;
     struct flush_watch *watch; /* callers to call back, in no order */
-    pthread_t thread;          /* syncs and calls back for them, from the first watch on */
-    int thread_on, stop;
+    pthread_t thread;          /* syncs and calls back for them */
+    int stop;
 };
 
 static atomic_ullong stat_syncs, stat_sync_us; /* for catalog_group_stats */
@@ -82,6 +82,8 @@ void catalog_group_set_sync(int (*fn)(int fd, void *ctx), void *ctx)
     sync_fn = fn ? fn : default_sync;
     sync_ctx = fn ? ctx : NULL;
 }
+
+static void *flush_thread(void *arg);
 
 struct cat_flush *cat_flush_open(catalog *cat)
 {
@@ -107,6 +109,16 @@ struct cat_flush *cat_flush_open(catalog *cat)
     f->fd = fd;
     pthread_mutex_init(&f->lock, NULL);
     pthread_cond_init(&f->cv, NULL);
+    if (pthread_create(&f->thread, NULL, flush_thread, f) != 0) {
+        /* synchronous=NORMAL is set: the COMMITs would not sync themselves */
+        ts_log(TS_LOG_WARN, "catalog", "desk commits keep their own sync: no flush thread");
+        cat_exec(cat, "PRAGMA synchronous=FULL", NULL);
+        pthread_mutex_destroy(&f->lock);
+        pthread_cond_destroy(&f->cv);
+        close(fd);
+        free(f);
+        return NULL;
+    }
     return f;
 }
 
@@ -114,13 +126,11 @@ void cat_flush_close(struct cat_flush *f)
 {
     if (!f)
         return;
-    if (f->thread_on) { /* it calls back every watcher first */
-        pthread_mutex_lock(&f->lock);
-        f->stop = 1;
-        pthread_cond_broadcast(&f->cv);
-        pthread_mutex_unlock(&f->lock);
-        pthread_join(f->thread, NULL);
-    }
+    pthread_mutex_lock(&f->lock); /* the thread calls back every watcher first */
+    f->stop = 1;
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->lock);
+    pthread_join(f->thread, NULL);
     close(f->fd);
     pthread_mutex_destroy(&f->lock);
     pthread_cond_destroy(&f->cv);
@@ -258,18 +268,6 @@ void cat_flush_watch(struct cat_flush *f, uint64_t seq, cat_durable_fn fn, void 
         pthread_mutex_unlock(&f->lock);
         fn(ctx, failed ? e.code : TS_OK, failed ? &e : NULL);
         return;
-    }
-    if (!f->thread_on) {
-        if (pthread_create(&f->thread, NULL, flush_thread, f) != 0) {
-            /* no thread: wait here, as cat_flush_wait's callers do */
-            struct ts_err e = {0};
-            int rc;
-            pthread_mutex_unlock(&f->lock);
-            rc = cat_flush_wait(f, seq, &e);
-            fn(ctx, rc, rc ? &e : NULL);
-            return;
-        }
-        f->thread_on = 1;
     }
     w = ts_xcalloc(1, sizeof *w);
     w->seq = seq;

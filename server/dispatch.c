@@ -110,6 +110,14 @@ static void run(struct request *req, struct response *res)
         respond_error(req, res, rc);
 }
 
+static void finish(struct request *req, struct response *res)
+{
+    /* what a signed-in person sees is theirs: no shared cache may keep it */
+    if (req->account && !res_header_get(res, "Cache-Control"))
+        res_header(res, "Cache-Control", "private, no-store");
+    response_finish(req, res);
+}
+
 void dispatch(struct request *req, struct response *res)
 {
     if (!req->t)
@@ -117,10 +125,7 @@ void dispatch(struct request *req, struct response *res)
     run(req, res);
     catalog_read_end(req->read_tx);
     req->read_tx = NULL;
-    /* what a signed-in person sees is theirs: no shared cache may keep it */
-    if (req->account && !res_header_get(res, "Cache-Control"))
-        res_header(res, "Cache-Control", "private, no-store");
-    response_finish(req, res);
+    finish(req, res);
 }
 
 void dispatch_replace_error(struct request *req, struct response *res, int rc,
@@ -131,7 +136,5 @@ void dispatch_replace_error(struct request *req, struct response *res, int rc,
     if (err)
         req->err = *err;
     respond_error(req, res, rc);
-    if (req->account)
-        res_header(res, "Cache-Control", "private, no-store");
-    response_finish(req, res);
+    finish(req, res);
 }

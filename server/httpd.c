@@ -537,19 +537,25 @@ unsigned server_port(const server *srv)
     return srv ? srv->port : 0;
 }
 
-void server_close(server *srv)
+/* Until no request is in flight, at most `seconds`. */
+static void drain(struct server *srv, double seconds)
 {
-    MHD_socket lsock;
-    double until;
+    double until = ts_now_mono() + seconds;
 
-    if (!srv)
-        return;
-    lsock = MHD_quiesce_daemon(srv->daemon);
-    until = ts_now_mono() + srv->ctx.cfg.drain_ms / 1000.0;
     while (atomic_load(&srv->in_flight) > 0 && ts_now_mono() < until) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+}
+
+void server_close(server *srv)
+{
+    MHD_socket lsock;
+
+    if (!srv)
+        return;
+    lsock = MHD_quiesce_daemon(srv->daemon);
+    drain(srv, srv->ctx.cfg.drain_ms / 1000.0);
     if (atomic_load(&srv->in_flight) > 0)
         ts_log(TS_LOG_WARN, "srv", "stopping with %d requests still running",
                atomic_load(&srv->in_flight));
@@ -566,11 +572,7 @@ void server_close(server *srv)
         }
     }
     pthread_mutex_unlock(&srv->held_lock);
-    until = ts_now_mono() + 1.0; /* their threads send the 503s */
-    while (atomic_load(&srv->in_flight) > 0 && ts_now_mono() < until) {
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
+    drain(srv, 1.0); /* their threads send the 503s */
     MHD_stop_daemon(srv->daemon);
     housekeeping_stop(srv->hk);
     if (lsock != MHD_INVALID_SOCKET)
