@@ -77,6 +77,9 @@ struct cat_group_stats {
     unsigned long long open_us, commit_us; /* batches' time open before COMMIT, and in it */
     unsigned long long checkpoints;        /* run by group connections' threads */
     unsigned long long syncs, sync_us;     /* WAL fdatasyncs after the COMMITs (flush.c) */
+    /* WAL writes sqlite made on group connections, the writes that reached
+     * the kernel, buffers sent late at a barrier (walbuf.c) */
+    unsigned long long wal_writes, wal_pwrites, wal_late;
     int queued;
 };
 void catalog_group_stats(struct cat_group_stats *out);

@@ -52,6 +52,16 @@ struct cat_ckpt *cat_ckpt_start(catalog *group, const char *path);
 void cat_ckpt_stop(catalog *group, struct cat_ckpt *c);
 unsigned long long cat_ckpt_count(void); /* checkpoints those threads ran */
 
+/* The VFS that sends the group connection's WAL frames in one write per
+ * COMMIT (walbuf.c); NULL if it could not be registered (the default VFS
+ * serves). Stats: WAL writes sqlite made, writes that reached the kernel,
+ * and buffers sent late (at a barrier instead of the commit frame). */
+const char *cat_walbuf_vfs(void);
+/* catalog_open through the sqlite VFS named vfs (NULL: the default). */
+int cat_open_vfs(const char *path, const char *vfs, catalog **out, struct ts_err *err);
+void cat_walbuf_stats(unsigned long long *writes_in, unsigned long long *writes_out,
+                      unsigned long long *late);
+
 /* Hold off this process's writers (writer.c), an open batch committed first:
  * the checkpoint thread finishes a checkpoint so the WAL can start over.
  * Not from a thread inside a transaction. */

@@ -26,6 +26,7 @@
 
 #include "catalog_int.h"
 #include "ts_log.h"
+#include "ts_util.h"
 #include "ts_mem.h"
 
 #define CKPT_PAGES 1000 /* sqlite's own default interval */
@@ -64,6 +65,8 @@ static void *run(void *arg)
     struct cat_ckpt *c = arg;
     struct ts_err err = {0};
     catalog *cat = NULL;
+
+    ts_thread_name("ts-checkpoint");
 
     if (catalog_open(c->path, &cat, &err))
         ts_log(TS_LOG_WARN, "catalog", "checkpoints stay in the commits: %s", err.msg);

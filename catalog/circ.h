@@ -156,8 +156,15 @@ int catalog_session_purge(catalog *cat, int64_t *n, struct ts_err *err);
  * expires: Unix time or 0 for "until revoked". Event "token.add". */
 int catalog_token_create(catalog *cat, int64_t account_id, const char *name, int64_t expires,
                          char token[CAT_API_TOKEN_LEN + 1], int64_t *id, struct ts_err *err);
-/* Resolve a bearer token to its account: TS_OK, TS_EAUTH. */
+/* Resolve a bearer token to its account: TS_OK, TS_EAUTH. Records when it
+ * was last used (at most once per CAT_SESSION_TOUCH seconds). */
 int catalog_token_check(catalog *cat, const char *token, int64_t *account_id, struct ts_err *err);
+/* The same check in two steps, so the reading can share a read-only
+ * snapshot: find only reads, and sets *touch_id (else 0) when
+ * catalog_token_touch is due on a writable connection. */
+int catalog_token_find(catalog *cat, const char *token, int64_t *account_id, int64_t *touch_id,
+                       struct ts_err *err);
+int catalog_token_touch(catalog *cat, int64_t id, struct ts_err *err);
 int catalog_token_revoke(catalog *cat, int64_t id, const char *actor, struct ts_err *err);
 
 /* ================================================================ readers */
@@ -190,6 +197,9 @@ int catalog_reader_add(catalog *cat, const struct cat_reader_in *in, const char 
 int catalog_reader_get(catalog *cat, int64_t id, struct cat_reader *out, struct ts_err *err);
 int catalog_reader_by_card(catalog *cat, const char *card, struct cat_reader *out,
                            struct ts_err *err);
+/* Only the id of the reader with that card (TS_ENOTFOUND, TS_EINVAL as
+ * above): what the desk needs, without the loan and hold counts. */
+int catalog_reader_id_by_card(catalog *cat, const char *card, int64_t *id, struct ts_err *err);
 
 /* One row of a class list, for catalog_reader_import. */
 struct cat_reader_row {

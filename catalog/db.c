@@ -116,7 +116,8 @@ static void sqlite_setup(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* refused (harmless) if already initialised */
 }
 
-static int open_conn(const char *path, int flags, catalog **out, struct ts_err *err)
+static int open_conn(const char *path, int flags, const char *vfs, catalog **out,
+                     struct ts_err *err)
 {
     pthread_once(&sqlite_setup_once, sqlite_setup);
     catalog *cat = ts_xcalloc(1, sizeof *cat);
@@ -124,7 +125,7 @@ static int open_conn(const char *path, int flags, catalog **out, struct ts_err *
 
     *out = NULL;
     catalog_set_clock(cat, NULL, NULL);
-    if (sqlite3_open_v2(path, &cat->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &cat->db, flags | SQLITE_OPEN_NOMUTEX, vfs) != SQLITE_OK) {
         rc = ts_fail(err, TS_EDB, "open catalogue %s: %s", path,
                      cat->db ? sqlite3_errmsg(cat->db) : "out of memory");
         catalog_close(cat);
@@ -141,13 +142,13 @@ static int open_conn(const char *path, int flags, catalog **out, struct ts_err *
     return TS_OK;
 }
 
-int catalog_open(const char *path, catalog **out, struct ts_err *err)
+int cat_open_vfs(const char *path, const char *vfs, catalog **out, struct ts_err *err)
 {
     catalog *cat;
     int rc;
 
     *out = NULL;
-    if ((rc = open_conn(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &cat, err)))
+    if ((rc = open_conn(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs, &cat, err)))
         return rc;
     if ((rc = cat_exec(cat, "PRAGMA journal_mode=WAL", err)) || (rc = catalog_migrate(cat, err))) {
         catalog_close(cat);
@@ -157,9 +158,14 @@ int catalog_open(const char *path, catalog **out, struct ts_err *err)
     return TS_OK;
 }
 
+int catalog_open(const char *path, catalog **out, struct ts_err *err)
+{
+    return cat_open_vfs(path, NULL, out, err);
+}
+
 int catalog_open_readonly(const char *path, catalog **out, struct ts_err *err)
 {
-    return open_conn(path, SQLITE_OPEN_READONLY, out, err);
+    return open_conn(path, SQLITE_OPEN_READONLY, NULL, out, err);
 }
 
 int catalog_read_begin(catalog *cat, struct ts_err *err)

@@ -240,6 +240,8 @@ static void *flush_thread(void *arg)
 {
     struct cat_flush *f = arg;
 
+    ts_thread_name("ts-flush");
+
     pthread_mutex_lock(&f->lock);
     for (;;) {
         if (call_back(f))

@@ -172,6 +172,19 @@ int catalog_reader_by_card(catalog *cat, const char *card, struct cat_reader *ou
     return reader_fill(cat, st, what, out, err);
 }
 
+int catalog_reader_id_by_card(catalog *cat, const char *card, int64_t *id, struct ts_err *err)
+{
+    static const char sql[] = "SELECT id FROM reader WHERE card = ?1";
+    int found, rc;
+
+    *id = 0;
+    if (!card_valid(card))
+        return ts_fail(err, TS_EINVAL, "a card number is 1-64 characters without spaces");
+    if ((rc = circ_one_i64(cat, sql, "find reader", id, &found, err, CIRC_ARGS(CA_T(card)))))
+        return rc;
+    return found ? TS_OK : ts_fail(err, TS_ENOTFOUND, "no reader with card %s", card);
+}
+
 void cat_reader_clear(struct cat_reader *r)
 {
     if (!r)

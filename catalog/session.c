@@ -238,18 +238,18 @@ out:
     return catalog_tx_end(cat, rc, err);
 }
 
-int catalog_token_check(catalog *cat, const char *token, int64_t *account_id, struct ts_err *err)
+int catalog_token_find(catalog *cat, const char *token, int64_t *account_id, int64_t *touch_id,
+                       struct ts_err *err)
 {
     static const char sql[] =
         "SELECT t.id, t.account_id, t.expires, t.last_used, a.active FROM api_token t"
         " JOIN account a ON a.id = t.account_id WHERE t.token_hash = ?1 AND t.revoked IS NULL";
-    static const char sql_touch[] = "UPDATE api_token SET last_used = ?2 WHERE id = ?1";
     unsigned char h[crypto_hash_sha256_BYTES];
     sqlite3_stmt *st;
     int64_t id = 0, who = 0, expires = 0, last = 0, now = cat_now(cat);
     int src, active = 0;
 
-    *account_id = 0;
+    *account_id = *touch_id = 0;
     if (!token_shape_ok(token, CAT_API_TOKEN_LEN) || strncmp(token, "tsk_", 4) != 0)
         return ts_fail(err, TS_EAUTH, "not a valid API token");
     token_hash(token, h);
@@ -268,13 +268,27 @@ int catalog_token_check(catalog *cat, const char *token, int64_t *account_id, st
         return cat_dberr(cat, src, "find API token", err);
     if (src == SQLITE_DONE || !active || (expires && now >= expires))
         return ts_fail(err, TS_EAUTH, "API token unknown, revoked or expired");
-    if (now - last >= CAT_SESSION_TOUCH) {
-        int rc = circ_exec(cat, sql_touch, "touch API token", err, CIRC_ARGS(CA_I(id), CA_I(now)));
-        if (rc)
-            return rc;
-    }
+    if (now - last >= CAT_SESSION_TOUCH)
+        *touch_id = id;
     *account_id = who;
     return TS_OK;
+}
+
+int catalog_token_touch(catalog *cat, int64_t id, struct ts_err *err)
+{
+    static const char sql[] = "UPDATE api_token SET last_used = ?2 WHERE id = ?1";
+
+    return circ_exec(cat, sql, "touch API token", err, CIRC_ARGS(CA_I(id), CA_I(cat_now(cat))));
+}
+
+int catalog_token_check(catalog *cat, const char *token, int64_t *account_id, struct ts_err *err)
+{
+    int64_t touch = 0;
+    int rc = catalog_token_find(cat, token, account_id, &touch, err);
+
+    if (rc == TS_OK && touch && (rc = catalog_token_touch(cat, touch, err)))
+        *account_id = 0;
+    return rc;
 }
 
 int catalog_token_revoke(catalog *cat, int64_t id, const char *actor, struct ts_err *err)

@@ -249,7 +249,7 @@ int catalog_tx_end(catalog *cat, int rc, struct ts_err *err)
 
 int catalog_group_open(const char *path, catalog **out, struct ts_err *err)
 {
-    int rc = catalog_open(path, out, err);
+    int rc = cat_open_vfs(path, cat_walbuf_vfs(), out, err);
 
     /* Each call is a savepoint of the batch: before it changes a page the
      * batch already changed, sqlite copies the page to a sub-journal, which
@@ -369,4 +369,5 @@ void catalog_group_stats(struct cat_group_stats *out)
     out->commit_us = atomic_load(&stat_commit_us);
     out->checkpoints = cat_ckpt_count();
     cat_flush_stats(&out->syncs, &out->sync_us);
+    cat_walbuf_stats(&out->wal_writes, &out->wal_pwrites, &out->wal_late);
 }

@@ -3,9 +3,11 @@
  *
  * SHA-256 comes from libsodium rather than a hand-written copy.
  */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include "ts_util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sodium.h>
@@ -181,4 +183,12 @@ int ts_hexval(int c)
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
+}
+
+void ts_thread_name(const char *name)
+{
+    char n[16]; /* the kernel keeps 15 bytes */
+
+    snprintf(n, sizeof n, "%s", name);
+    (void)pthread_setname_np(pthread_self(), n);
 }

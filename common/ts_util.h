@@ -34,6 +34,10 @@ int ts_write_file_atomic(const char *path, const void *p, size_t n, struct ts_er
  * power cut. 0, or -1 with errno set. */
 int ts_fsync_dir_of(const char *path);
 
+/* Names the calling thread (first 15 bytes) for top, perf and gdb: threads
+ * otherwise inherit the name of the thread that started them. */
+void ts_thread_name(const char *name);
+
 /* mkdir -p with mode 0755; existing directories are fine. */
 int ts_mkdirs(const char *path, struct ts_err *err);
 

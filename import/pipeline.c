@@ -194,6 +194,8 @@ static void *worker_main(void *arg)
     struct pipe *p = arg;
     catalog *rocat = NULL;
 
+    ts_thread_name("ts-import");
+
     pthread_mutex_lock(&p->mu);
     for (;;) {
         struct job *j;
@@ -219,6 +221,8 @@ static void *walker_main(void *arg)
 {
     struct pipe *p = arg;
     int rc = walk_path(p->walk_root, p->opts->max_file_bytes, emit, p, &p->walk_err);
+
+    ts_thread_name("ts-import-walk");
 
     pthread_mutex_lock(&p->mu);
     p->walk_rc = rc == TS_EINTERNAL && p->stop ? TS_OK : rc;

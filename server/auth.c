@@ -14,6 +14,7 @@
 #include "request.h"
 #include "response.h"
 #include "server_int.h"
+#include "views.h"
 
 static const char cookie_clear[] = AUTH_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax";
 
@@ -36,16 +37,20 @@ int auth_identify(struct request *req, struct response *res)
     int rc;
 
     if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
-        int64_t account_id;
+        int64_t account_id, touch;
         const char *token = authz + 7;
         while (*token == ' ')
             token++;
-        if ((rc = worker_catalog_rw(req->srv, &cat, &req->err)))
+        if ((rc = view_snapshot(req, &cat)))
             return rc;
-        if ((rc = catalog_token_check(cat, token, &account_id, &req->err)))
+        if ((rc = catalog_token_find(cat, token, &account_id, &touch, &req->err)))
             return rc == TS_EAUTH ? ts_fail(&req->err, TS_EAUTH, "this API token is not valid")
                                   : rc;
-        return load_account(req, cat, account_id);
+        if ((rc = load_account(req, cat, account_id)) || !touch)
+            return rc;
+        if ((rc = worker_catalog_rw(req->srv, &cat, &req->err)))
+            return rc;
+        return catalog_token_touch(cat, touch, &req->err);
     }
     if (!cookie || !*cookie)
         return TS_OK;
@@ -63,7 +68,8 @@ int auth_identify(struct request *req, struct response *res)
     if (rc)
         return rc;
     req->session_token = cookie;
-    if ((rc = load_account(req, cat, req->session->account_id))) {
+    if ((rc = view_snapshot(req, &cat)) ||
+        (rc = load_account(req, cat, req->session->account_id))) {
         req->session = NULL;
         return rc == TS_ENOTFOUND ? TS_OK : rc;
     }
@@ -134,7 +140,7 @@ static int account_at(struct request *req, int64_t library_id)
 {
     catalog *cat;
 
-    if (worker_catalog(req->srv, &cat, &req->err))
+    if (view_catalog(req, &cat))
         return 0;
     return catalog_account_at_library(cat, req->account->id, library_id);
 }

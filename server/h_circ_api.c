@@ -78,7 +78,6 @@ int h_api_loan_checkout(struct request *req, struct response *res)
     json_int_t reader_id = 0;
     struct cat_desk desk;
     struct cat_loan loan = {0};
-    struct cat_reader r = {0};
     catalog *cat;
     json_t *o;
     int rc;
@@ -90,16 +89,17 @@ int h_api_loan_checkout(struct request *req, struct response *res)
         return ts_fail(&req->err, TS_EINVAL, "body: give the reader as \"card\" or \"reader_id\"");
     if ((rc = api_desk(req, code, &desk)))
         return rc;
-    if (card) {
-        if ((rc = view_catalog(req, &cat)) ||
-            (rc = catalog_reader_by_card(cat, card, &r, &req->err)))
-            return rc;
-        reader_id = r.id;
-        cat_reader_clear(&r);
-    }
     if ((rc = worker_desk_enter(req->srv, &cat, &req->err)))
         return rc;
-    rc = catalog_loan_checkout(cat, &desk, barcode, (int64_t)reader_id, &loan, &req->err);
+    /* the card is read on the desk's connection, whose page cache its own
+     * COMMITs keep; a read-only connection's would be refilled first */
+    if (card) {
+        int64_t id = 0;
+        rc = catalog_reader_id_by_card(cat, card, &id, &req->err);
+        reader_id = (json_int_t)id;
+    }
+    if (rc == TS_OK)
+        rc = catalog_loan_checkout(cat, &desk, barcode, (int64_t)reader_id, &loan, &req->err);
     if ((rc = worker_desk_leave(req, rc))) {
         cat_loan_clear(&loan);
         return rc;

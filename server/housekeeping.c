@@ -83,6 +83,8 @@ static void *run(void *arg)
     struct ts_err err = {0};
     unsigned tick = 0;
 
+    ts_thread_name("ts-housekeeping");
+
     if (catalog_open(hk->ctx->catalog_path, &cat, &err)) {
         ts_log(TS_LOG_ERROR, "hk", "cannot open the catalogue: %s", err.msg);
         return NULL;

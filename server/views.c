@@ -11,18 +11,29 @@
 #include "server_int.h"
 #include "views.h"
 
-int view_catalog(struct request *req, catalog **cat)
+static int snapshot(struct request *req, catalog **cat, int any_method)
 {
     int rc = worker_catalog(req->srv, cat, &req->err);
 
-    /* GET handlers only read: one snapshot for all their statements (see
-     * catalog_read_begin). A POST may write through its read-write
-     * connection and read the result back here, so it gets no snapshot. */
     if (rc == TS_OK && !req->read_tx &&
-        (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0) &&
+        (any_method || strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0) &&
         catalog_read_begin(*cat, NULL) == TS_OK)
         req->read_tx = *cat;
     return rc;
+}
+
+int view_catalog(struct request *req, catalog **cat)
+{
+    /* GET handlers only read: one snapshot for all their statements (see
+     * catalog_read_begin). A POST may write through its read-write
+     * connection and read the result back here, so it gets no snapshot of
+     * its own (the one view_snapshot began has ended by then: worker.c). */
+    return snapshot(req, cat, 0);
+}
+
+int view_snapshot(struct request *req, catalog **cat)
+{
+    return snapshot(req, cat, 1);
 }
 
 int view_indexer(struct request *req, indexer **ix)

@@ -17,6 +17,13 @@ struct request;
  * req->err; a missing index is TS_EBUSY ("not built yet": retry later). */
 int view_catalog(struct request *req, catalog **cat);
 int view_indexer(struct request *req, indexer **ix);
+/* view_catalog with a snapshot whatever the method, for what a request reads
+ * before it writes (who is asking, which desk, which reader): the desk
+ * commits hundreds of times a second, and sqlite refills a connection's
+ * whole page cache in every transaction that finds the WAL changed, so
+ * separate statements each paid for it. The snapshot ends as soon as the
+ * request writes (worker_catalog_rw, worker_desk_enter). */
+int view_snapshot(struct request *req, catalog **cat);
 
 /* The process's search result cache, sized by cfg.search_cache; NULL when
  * that is 0. Shared by every worker thread and every server in the process

@@ -48,12 +48,21 @@ int worker_catalog(struct server_ctx *s, catalog **out, struct ts_err *err)
     return TS_OK;
 }
 
+/* A request that is about to write reads afresh afterwards: the thread's
+ * read snapshot (views.c) ends here, so nothing it reads back can be older
+ * than its own change. */
+static void end_snapshot(struct worker *w)
+{
+    catalog_read_end(w->cat);
+}
+
 int worker_catalog_rw(struct server_ctx *s, catalog **out, struct ts_err *err)
 {
     struct worker *w = this_worker(s);
     int rc;
 
     *out = NULL;
+    end_snapshot(w);
     if (!w->rw && (rc = catalog_open(s->catalog_path, &w->rw, err)))
         return rc;
     *out = w->rw;
@@ -65,6 +74,7 @@ int worker_desk_enter(struct server_ctx *s, catalog **out, struct ts_err *err)
     int rc = TS_OK;
 
     *out = NULL;
+    end_snapshot(this_worker(s));
     pthread_mutex_lock(&s->workers_lock);
     if (!s->desk)
         rc = catalog_group_open(s->catalog_path, &s->desk, err);
@@ -128,10 +138,11 @@ void workers_close(struct server_ctx *s)
         ts_log(TS_LOG_INFO, "desk",
                "group commit: %llu changes in %llu commits; per commit, batch open %.3f ms "
                "then COMMIT %.3f ms (means); %llu WAL syncs after them, %.3f ms each; "
-               "%llu WAL checkpoints beside them",
+               "%llu WAL checkpoints beside them; %llu WAL writes sent in %llu (%llu late)",
                g.calls, g.commits, g.commits ? g.open_us / 1e3 / (double)g.commits : 0.0,
                g.commits ? g.commit_us / 1e3 / (double)g.commits : 0.0, g.syncs,
-               g.syncs ? g.sync_us / 1e3 / (double)g.syncs : 0.0, g.checkpoints);
+               g.syncs ? g.sync_us / 1e3 / (double)g.syncs : 0.0, g.checkpoints, g.wal_writes,
+               g.wal_pwrites, g.wal_late);
     }
     catalog_close(s->desk);
     s->desk = NULL;

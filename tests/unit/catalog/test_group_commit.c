@@ -602,6 +602,54 @@ static void test_wal_starts_over(void)
     fx_close(&f);
 }
 
+/* One write per COMMIT (catalog/walbuf.c): sqlite writes a WAL frame as a
+ * header and a page; the group connection's VFS gathers a COMMIT's frames
+ * and sends them in one write when the commit frame's page arrives, before
+ * sqlite tells other connections about the frames (none sent late, at the
+ * barrier). Another connection sees the batch at once; the file is whole. */
+static void test_wal_one_write(void)
+{
+    struct fx f;
+    struct cat_group_stats s0, s1;
+    struct cat_desk d;
+    struct cat_loan l;
+    catalog *g = NULL;
+    unsigned long long writes, sent, commits;
+    int rc;
+
+    T_REQUIRE(fx_open(&f, t_tmpdir(), "walbuf"));
+    T_REQUIRE(T_OK(catalog_group_open(f.path, &g, &f.err), &f.err));
+    catalog_group_stats(&s0);
+    d = fx_desk(f.a);
+    catalog_group_enter(g);
+    rc = catalog_loan_checkout(g, &d, "A-1", f.hs1, &l, &f.err);
+    cat_loan_clear(&l);
+    if (rc == TS_OK) {
+        rc = catalog_loan_checkout(g, &d, "A-3", f.gv1, &l, &f.err);
+        cat_loan_clear(&l);
+    }
+    T_OK(catalog_group_leave(g, rc, &f.err), &f.err);
+    for (int i = 0; i < 20; i++) /* twenty more COMMITs */
+        T_REQUIRE(group_add_reader(&f, g, "WB", i));
+    catalog_group_stats(&s1);
+    writes = s1.wal_writes - s0.wal_writes;
+    sent = s1.wal_pwrites - s0.wal_pwrites;
+    commits = s1.commits - s0.commits;
+    fprintf(stderr, "  %llu COMMITs: %llu WAL writes sent in %llu\n", commits, writes, sent);
+    T_CHECK(commits >= 21);
+    T_CHECK(writes >= 4 * commits); /* at least two frames each */
+    T_CHECK(sent <= commits + 1);   /* +1: the WAL's header, when it is new */
+    T_EQ_INT((long long)(s1.wal_late - s0.wal_late), 0);
+    T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM loan WHERE returned_at IS NULL"), 2);
+    T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM reader WHERE card LIKE 'WB-%'"), 20);
+    catalog_close(g);
+    T_EQ_INT(
+        fx_sql_i64(&f, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"),
+        1);
+    fx_check_invariants(&f);
+    fx_close(&f);
+}
+
 int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
@@ -611,6 +659,7 @@ int main(int argc, char **argv)
         {"replay_waits_for_sync", test_replay_waits_for_sync},
         {"checkpoint_thread", test_checkpoint_thread},
         {"wal_starts_over", test_wal_starts_over},
+        {"wal_one_write", test_wal_one_write},
         {0},
     };
     return t_main(cases, argc, argv);
