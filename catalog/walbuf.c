@@ -32,7 +32,11 @@
 #include "ts_log.h"
 
 #define WB_VFS "tusach-walbuf"
-#define WB_CAP (256 * 1024) /* a batch of ~40 changes; larger COMMITs send it as it fills */
+/* sqlite's unix VFS writes at most 128 KiB - 1 per call (seekAndWrite masks
+ * the length with 0x1ffff) and calls a longer write a full disk: stay well
+ * under it. 64 KiB holds a batch of ~15 pages; longer COMMITs go out in
+ * several writes. */
+#define WB_CAP (64 * 1024)
 #define WAL_HDR_SIZE 32
 #define FRAME_HDR_SIZE 24
 
