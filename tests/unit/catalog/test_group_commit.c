@@ -518,20 +518,28 @@ static long file_size(const char *path)
 
 /* One reader card PREFIX-i added through the group connection: a COMMIT of
  * its own (nobody else queued). 1 if it went through. */
-static int group_add_reader(struct fx *f, catalog *g, const char *prefix, int i)
+/* One new reader PREFIX-i through g, inside whatever batch is open. */
+static int add_reader(struct fx *f, catalog *g, const char *prefix, int i)
 {
     struct cat_reader_in in = {0};
     char card[32];
     int64_t id;
-    int rc;
 
     snprintf(card, sizeof card, "%s-%05d", prefix, i);
     in.card = card;
     in.name = "Nguyễn Thị Kiểm Tra";
     in.category = "pupil";
     in.home_library_id = f->a;
+    return catalog_reader_add(g, &in, "test", &id, &f->err);
+}
+
+/* The same as a COMMIT of its own. */
+static int group_add_reader(struct fx *f, catalog *g, const char *prefix, int i)
+{
+    int rc;
+
     catalog_group_enter(g);
-    rc = catalog_reader_add(g, &in, "test", &id, &f->err);
+    rc = add_reader(f, g, prefix, i);
     return T_OK(catalog_group_leave(g, rc, &f->err), &f->err);
 }
 
@@ -636,17 +644,8 @@ static void test_wal_one_write(void)
      * most 128 KiB - 1 at a time and called more a full disk) */
     catalog_group_enter(g);
     rc = TS_OK;
-    for (int i = 0; i < 1500 && rc == TS_OK; i++) {
-        struct cat_reader_in in = {0};
-        char card[32];
-        int64_t id;
-        snprintf(card, sizeof card, "BIG-%05d", i);
-        in.card = card;
-        in.name = "Trần Thị Một Lô Rất Dài Để Làm Đầy Trang";
-        in.category = "pupil";
-        in.home_library_id = f.a;
-        rc = catalog_reader_add(g, &in, "test", &id, &f.err);
-    }
+    for (int i = 0; i < 1500 && rc == TS_OK; i++)
+        rc = add_reader(&f, g, "BIG", i);
     T_OK(catalog_group_leave(g, rc, &f.err), &f.err);
     T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM reader WHERE card LIKE 'BIG-%'"), 1500);
     writes = s1.wal_writes - s0.wal_writes;
