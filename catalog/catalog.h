@@ -173,6 +173,9 @@ struct cat_record {
 };
 /* TS_ENOTFOUND if unknown. *out new (cat_record_free()). */
 int catalog_record_get(catalog *cat, int64_t id, struct cat_record **out, struct ts_err *err);
+/* The part a search hit shows: id, title, authors, language, resource_type and
+ * items; every other field NULL or empty. Free with cat_record_free(). */
+int catalog_record_brief(catalog *cat, int64_t id, struct cat_record **out, struct ts_err *err);
 void cat_record_free(struct cat_record *r); /* NULL ok */
 /* Ids of every record, ascending. *ids malloc'd. */
 int catalog_record_ids(catalog *cat, int64_t **ids, size_t *n, struct ts_err *err);

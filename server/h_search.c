@@ -153,7 +153,7 @@ int h_api_search(struct request *req, struct response *res)
         const struct ix_hit *h = &r->hits[i];
         struct cat_record *rec = NULL;
         json_t *section = json_null();
-        catalog_record_get(cat, h->record_id, &rec, NULL);
+        catalog_record_brief(cat, h->record_id, &rec, NULL);
         if (h->section_path || h->section_title)
             section = json_pack("{s:s?, s:s?}", "title", h->section_title, "path", h->section_path);
         json_array_append_new(
@@ -265,7 +265,7 @@ static json_t *hit_page(struct request *req, catalog *cat, const struct ix_hit *
     struct holdings hs = {0};
     json_t *libs, *o;
 
-    catalog_record_get(cat, h->record_id, &rec, NULL);
+    catalog_record_brief(cat, h->record_id, &rec, NULL);
     if (rec)
         holdings_load(req, cat, rec, mine, &hs);
     libs = holdings_page(req, &hs, 0);

@@ -123,6 +123,17 @@ static void test_records_files_queue(void)
     T_EQ_INT(r->n_libraries, 1);
     T_EQ_STR(r->source_path, "/srv/so-tay.epub");
     cat_record_free(r);
+    /* a search hit's part of it: the same title, authors and type, nothing else */
+    T_OK(catalog_record_brief(cat, rid, &r, &err), &err);
+    T_REQUIRE(r);
+    T_EQ_INT(r->id, rid);
+    T_EQ_STR(r->title, "Sổ tay");
+    T_EQ_STR(r->authors, "Nguyễn Văn An; Trần Thị Bình");
+    T_EQ_STR(r->resource_type, "ebook");
+    T_CHECK(r->identifiers == NULL && r->n_libraries == 0 && r->source_path == NULL);
+    cat_record_free(r);
+    T_EQ_INT(catalog_record_brief(cat, rid + 1000, &r, &err), TS_ENOTFOUND);
+    T_CHECK(r == NULL);
 
     /* the record is queued for indexing in the same transaction */
     T_EQ_INT(catalog_queue_count(cat), 1);
