@@ -207,6 +207,33 @@ int catalog_account_at_library(catalog *cat, int64_t account_id, int64_t library
     return found;
 }
 
+int catalog_account_acting(catalog *cat, int64_t account_id, int64_t **ids, size_t *n,
+                           struct ts_err *err)
+{
+    static const char sql[] =
+        "SELECT l.id FROM library l WHERE EXISTS (SELECT 1 FROM account_library al"
+        " WHERE al.account_id = ?1 AND (al.library_id = l.id OR al.library_id = l.parent_id))"
+        " ORDER BY l.id";
+    sqlite3_stmt *st = circ_stmt(cat, sql, err, CIRC_ARGS(CA_I(account_id)));
+    int src;
+
+    *ids = NULL;
+    *n = 0;
+    if (!st)
+        return circ_code(err);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        *ids = ts_xrealloc(*ids, (*n + 1) * sizeof **ids);
+        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    if (src == SQLITE_DONE)
+        return TS_OK;
+    free(*ids);
+    *ids = NULL;
+    *n = 0;
+    return cat_dberr(cat, src, "account libraries", err);
+}
+
 /* ---------------------------------------------------------------- changes */
 
 static int set_libraries(catalog *cat, int64_t account_id, const int64_t *libraries, size_t n,

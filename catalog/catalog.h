@@ -36,6 +36,17 @@ int catalog_schema_latest(void);
  * means one consistent view. Never around writes of another connection whose
  * results the same request reads back (the snapshot would not see them). */
 int catalog_read_begin(catalog *cat, struct ts_err *err);
+
+/* The directory (API tokens, accounts, their libraries, the library list):
+ * its generation grows with every change (schema 0007). A writer that
+ * changed it rings a bell after its COMMIT: an 8-byte file beside the
+ * catalogue whose value a cache compares with the one it last saw
+ * (catalog/directory.c). catalog_bell_open NULL: no bell (read 0). */
+int catalog_directory_generation(catalog *cat, int64_t *gen, struct ts_err *err);
+struct cat_bell;
+struct cat_bell *catalog_bell_open(const char *catalog_path);
+uint64_t catalog_bell_read(const struct cat_bell *b);
+void catalog_bell_close(struct cat_bell *b);
 void catalog_read_end(catalog *cat);
 /* BEGIN IMMEDIATE (on a group connection: a savepoint in the open batch). */
 int catalog_tx_begin(catalog *cat, struct ts_err *err);

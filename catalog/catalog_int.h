@@ -26,7 +26,14 @@ struct catalog {
     int call_wrote;          /* the current catalog_group_enter caller has changes in the batch */
     struct cat_ckpt *ckpt;   /* the group connection's checkpoint thread (checkpoint.c) */
     struct cat_flush *flush; /* the group connection's WAL syncs (flush.c); NULL: COMMIT syncs */
+    int dir_dirty;           /* a directory table changed since the last COMMIT (directory.c) */
 };
+
+/* directory.c: watch a read-write connection for changes to the tables the
+ * server's directory cache holds; after its COMMIT (committed = 1) or
+ * ROLLBACK (0), ring the bell if one did. */
+void cat_dir_watch(catalog *cat);
+void cat_dir_committed(catalog *cat, int committed);
 
 /* The group connection's COMMITs made durable outside the writer lock
  * (flush.c). Open switches the connection to synchronous=NORMAL; NULL (the

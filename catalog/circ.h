@@ -46,6 +46,11 @@ struct cat_account {
     size_t n_libraries;
 };
 void cat_account_clear(struct cat_account *a);
+/* Library ids where the account may act at the desk: its libraries and
+ * their children, ascending (what catalog_account_at_library answers,
+ * admins aside). *ids malloc'd, NULL when none. */
+int catalog_account_acting(catalog *cat, int64_t account_id, int64_t **ids, size_t *n,
+                           struct ts_err *err);
 
 /* Password hashing cost (argon2id through libsodium crypto_pwhash_str).
  * Defaults: CAT_PWHASH_OPS passes over CAT_PWHASH_MEM bytes, chosen so that
@@ -165,6 +170,16 @@ int catalog_token_check(catalog *cat, const char *token, int64_t *account_id, st
 int catalog_token_find(catalog *cat, const char *token, int64_t *account_id, int64_t *touch_id,
                        struct ts_err *err);
 int catalog_token_touch(catalog *cat, int64_t id, struct ts_err *err);
+/* What a cache of tokens needs: the token's row (catalog_token_lookup:
+ * TS_OK, TS_EAUTH for a token unknown, revoked, expired or of an inactive
+ * account), and the key it is stored under (its SHA-256; no check). */
+#define CAT_TOKEN_KEY_LEN 32
+struct cat_token {
+    int64_t id, account_id, expires, last_used; /* expires 0: until revoked */
+};
+int catalog_token_lookup(catalog *cat, const char *token, struct cat_token *out,
+                         struct ts_err *err);
+void catalog_token_key(const char *token, unsigned char key[CAT_TOKEN_KEY_LEN]);
 int catalog_token_revoke(catalog *cat, int64_t id, const char *actor, struct ts_err *err);
 
 /* ================================================================ readers */

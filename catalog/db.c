@@ -154,6 +154,7 @@ int cat_open_vfs(const char *path, const char *vfs, catalog **out, struct ts_err
         catalog_close(cat);
         return rc;
     }
+    cat_dir_watch(cat);
     *out = cat;
     return TS_OK;
 }

@@ -238,18 +238,22 @@ out:
     return catalog_tx_end(cat, rc, err);
 }
 
-int catalog_token_find(catalog *cat, const char *token, int64_t *account_id, int64_t *touch_id,
-                       struct ts_err *err)
+void catalog_token_key(const char *token, unsigned char key[CAT_TOKEN_KEY_LEN])
+{
+    token_hash(token, key);
+}
+
+int catalog_token_lookup(catalog *cat, const char *token, struct cat_token *out, struct ts_err *err)
 {
     static const char sql[] =
         "SELECT t.id, t.account_id, t.expires, t.last_used, a.active FROM api_token t"
         " JOIN account a ON a.id = t.account_id WHERE t.token_hash = ?1 AND t.revoked IS NULL";
     unsigned char h[crypto_hash_sha256_BYTES];
     sqlite3_stmt *st;
-    int64_t id = 0, who = 0, expires = 0, last = 0, now = cat_now(cat);
+    int64_t now = cat_now(cat);
     int src, active = 0;
 
-    *account_id = *touch_id = 0;
+    memset(out, 0, sizeof *out);
     if (!token_shape_ok(token, CAT_API_TOKEN_LEN) || strncmp(token, "tsk_", 4) != 0)
         return ts_fail(err, TS_EAUTH, "not a valid API token");
     token_hash(token, h);
@@ -257,21 +261,31 @@ int catalog_token_find(catalog *cat, const char *token, int64_t *account_id, int
         return circ_code(err);
     bind_hash(st, 1, h);
     if ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        id = sqlite3_column_int64(st, 0);
-        who = sqlite3_column_int64(st, 1);
-        expires = sqlite3_column_int64(st, 2);
-        last = sqlite3_column_int64(st, 3);
+        out->id = sqlite3_column_int64(st, 0);
+        out->account_id = sqlite3_column_int64(st, 1);
+        out->expires = sqlite3_column_int64(st, 2);
+        out->last_used = sqlite3_column_int64(st, 3);
         active = sqlite3_column_int(st, 4);
     }
     sqlite3_reset(st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
         return cat_dberr(cat, src, "find API token", err);
-    if (src == SQLITE_DONE || !active || (expires && now >= expires))
+    if (src == SQLITE_DONE || !active || (out->expires && now >= out->expires)) {
+        memset(out, 0, sizeof *out);
         return ts_fail(err, TS_EAUTH, "API token unknown, revoked or expired");
-    if (now - last >= CAT_SESSION_TOUCH)
-        *touch_id = id;
-    *account_id = who;
+    }
     return TS_OK;
+}
+
+int catalog_token_find(catalog *cat, const char *token, int64_t *account_id, int64_t *touch_id,
+                       struct ts_err *err)
+{
+    struct cat_token t;
+    int rc = catalog_token_lookup(cat, token, &t, err);
+
+    *account_id = t.account_id;
+    *touch_id = rc == TS_OK && cat_now(cat) - t.last_used >= CAT_SESSION_TOUCH ? t.id : 0;
+    return rc;
 }
 
 int catalog_token_touch(catalog *cat, int64_t id, struct ts_err *err)

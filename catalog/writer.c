@@ -109,6 +109,7 @@ static int batch_commit(uint64_t *seq, struct ts_err *err)
     } else if (cat->flush) {
         s = cat_flush_committed(cat->flush);
     }
+    cat_dir_committed(cat, rc == TS_OK);
     if (batch_calls > 0) {
         atomic_fetch_add(&stat_commits, 1);
         atomic_fetch_add(&stat_open_us, (unsigned long long)((t1 - batch_t0) * 1e6));
@@ -237,6 +238,7 @@ int catalog_tx_end(catalog *cat, int rc, struct ts_err *err)
         int crc = cat_exec(cat, "COMMIT", err);
         if (crc == TS_OK) {
             tx_done(cat);
+            cat_dir_committed(cat, 1);
             return TS_OK;
         }
         rc = crc;
@@ -244,6 +246,7 @@ int catalog_tx_end(catalog *cat, int rc, struct ts_err *err)
     /* keep the original error in *err; the rollback's own failure adds nothing */
     sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
     tx_done(cat);
+    cat_dir_committed(cat, 0);
     return rc;
 }
 

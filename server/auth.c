@@ -8,9 +8,11 @@
  */
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "auth.h"
 #include "circ.h"
+#include "dircache.h"
 #include "request.h"
 #include "response.h"
 #include "server_int.h"
@@ -29,6 +31,46 @@ static int load_account(struct request *req, catalog *cat, int64_t id)
     return TS_OK;
 }
 
+/* A bearer token's account and the libraries it may act for: from the
+ * directory cache when it has them at the current generation (no read),
+ * else read in the request's snapshot and cached. *touch: the token's id
+ * when its last_used is due. */
+static int bearer(struct request *req, const char *token, int64_t *touch)
+{
+    struct dircache *dc = req->srv->dir;
+    unsigned char key[CAT_TOKEN_KEY_LEN];
+    struct cat_account a;
+    struct cat_token t;
+    int64_t gen, now = (int64_t)time(NULL);
+    catalog *cat;
+    int rc;
+
+    *touch = 0;
+    catalog_token_key(token, key);
+    if (view_directory(req) == TS_OK &&
+        dircache_token_get(dc, key, now, &a, &req->acting, &req->n_acting, touch)) {
+        req->account = req_alloc(req, sizeof *req->account);
+        *req->account = a; /* its strings are freed by request_free */
+        req->has_acting = 1;
+        return TS_OK;
+    }
+    ts_err_clear(&req->err);
+    if ((rc = view_directory_gen(req, &cat, &gen)))
+        return rc;
+    if ((rc = catalog_token_lookup(cat, token, &t, &req->err)))
+        return rc == TS_EAUTH ? ts_fail(&req->err, TS_EAUTH, "this API token is not valid") : rc;
+    if ((rc = load_account(req, cat, t.account_id)) ||
+        (rc = catalog_account_acting(cat, t.account_id, &req->acting, &req->n_acting, &req->err)))
+        return rc;
+    req->has_acting = 1;
+    if (now - t.last_used >= CAT_SESSION_TOUCH) {
+        *touch = t.id;
+        t.last_used = now;
+    }
+    dircache_token_put(dc, key, gen, &t, req->account, req->acting, req->n_acting);
+    return TS_OK;
+}
+
 int auth_identify(struct request *req, struct response *res)
 {
     const char *cookie = req_cookie(req, AUTH_COOKIE);
@@ -37,16 +79,11 @@ int auth_identify(struct request *req, struct response *res)
     int rc;
 
     if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
-        int64_t account_id, touch;
+        int64_t touch;
         const char *token = authz + 7;
         while (*token == ' ')
             token++;
-        if ((rc = view_snapshot(req, &cat)))
-            return rc;
-        if ((rc = catalog_token_find(cat, token, &account_id, &touch, &req->err)))
-            return rc == TS_EAUTH ? ts_fail(&req->err, TS_EAUTH, "this API token is not valid")
-                                  : rc;
-        if ((rc = load_account(req, cat, account_id)) || !touch)
+        if ((rc = bearer(req, token, &touch)) || !touch)
             return rc;
         if ((rc = worker_catalog_rw(req->srv, &cat, &req->err)))
             return rc;
@@ -140,6 +177,12 @@ static int account_at(struct request *req, int64_t library_id)
 {
     catalog *cat;
 
+    if (req->has_acting) {
+        for (size_t i = 0; i < req->n_acting; i++)
+            if (req->acting[i] == library_id)
+                return 1;
+        return 0;
+    }
     if (view_catalog(req, &cat))
         return 0;
     return catalog_account_at_library(cat, req->account->id, library_id);

@@ -41,6 +41,7 @@
 
 #include <sodium.h>
 
+#include "dircache.h"
 #include "dispatch.h"
 #include "errors.h"
 #include "housekeeping.h"
@@ -426,6 +427,17 @@ static int load_strings(struct server_ctx *s, struct ts_err *err)
 static void ctx_free(struct server_ctx *s)
 {
     workers_close(s);
+    if (s->dir) {
+        struct dircache_stats ds;
+        dircache_stats(s->dir, &ds);
+        if (ds.hits || ds.misses)
+            ts_log(TS_LOG_INFO, "server",
+                   "directory cache: %llu API token hits, %llu misses, %llu generation reads",
+                   (unsigned long long)ds.hits, (unsigned long long)ds.misses,
+                   (unsigned long long)ds.generation_reads);
+    }
+    dircache_close(s->dir);
+    s->dir = NULL;
     assets_free(s->assets);
     for (int i = 0; i < I18N_N_LANGS; i++)
         i18n_free(s->strings[i]);
@@ -465,6 +477,7 @@ int server_open(const struct server_config *cfg, server **out, struct ts_err *er
     if ((rc = catalog_open_readonly(s->catalog_path, &probe, err)))
         goto fail;
     catalog_close(probe);
+    s->dir = dircache_open(s->catalog_path);
     if (sodium_init() < 0) {
         rc = ts_fail(err, TS_EINTERNAL, "libsodium init failed");
         goto fail;

@@ -124,6 +124,7 @@ void request_free(struct request *req)
     json_decref(req->json);
     if (req->account)
         cat_account_clear(req->account);
+    free(req->acting);
     cat_library_list_free(req->libs, req->n_libs);
     for (c = req->arena; c; c = next) {
         next = c->next;

@@ -53,6 +53,11 @@ struct request {
 
     /* who is asking (auth.c): NULL = anonymous */
     struct cat_account *account;
+    /* with has_acting, the libraries the account may act for (from the
+     * directory cache: catalog_account_acting), malloc'd */
+    int64_t *acting;
+    size_t n_acting;
+    int has_acting;
     struct cat_session *session; /* cookie login: its CSRF token; NULL for bearer tokens */
     const char *session_token;   /* the cookie value, for logout */
 

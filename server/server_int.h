@@ -32,7 +32,8 @@ struct server_ctx {
     struct i18n *strings[I18N_N_LANGS];
     pthread_mutex_t workers_lock;
     struct worker *workers;
-    catalog *desk; /* group-commit connection, opened by the first desk write */
+    catalog *desk;        /* group-commit connection, opened by the first desk write */
+    struct dircache *dir; /* who is asking, without a read per request (dircache.h) */
 };
 
 /* The calling thread's catalogue / index reader, opened on first use.

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dircache.h"
 #include "request.h"
 #include "server_int.h"
 #include "views.h"
@@ -34,6 +35,32 @@ int view_catalog(struct request *req, catalog **cat)
 int view_snapshot(struct request *req, catalog **cat)
 {
     return snapshot(req, cat, 1);
+}
+
+int view_directory(struct request *req)
+{
+    struct dircache *dc = req->srv->dir;
+    int began = req->read_tx == NULL; /* a snapshot begun before the bell was read may miss it */
+    uint64_t bell;
+    int64_t gen;
+    catalog *cat;
+    int rc;
+
+    if (dircache_fresh(dc, &bell))
+        return TS_OK;
+    if ((rc = view_snapshot(req, &cat)) ||
+        (rc = catalog_directory_generation(cat, &gen, &req->err)))
+        return rc;
+    if (began)
+        dircache_seen(dc, bell, gen);
+    return TS_OK;
+}
+
+int view_directory_gen(struct request *req, catalog **cat, int64_t *gen)
+{
+    int rc = view_snapshot(req, cat);
+
+    return rc ? rc : catalog_directory_generation(*cat, gen, &req->err);
 }
 
 int view_indexer(struct request *req, indexer **ix)
@@ -150,9 +177,16 @@ const char *view_library_name(struct request *req, const char *code)
     catalog *cat;
 
     if (!req->libs_loaded) {
-        /* one list per request, freed with it */
+        /* one list per request, freed with it: a copy of the directory cache's */
+        int64_t gen;
         req->libs_loaded = 1;
-        if (view_catalog(req, &cat) || catalog_library_list(cat, &req->libs, &req->n_libs, NULL)) {
+        if (view_directory(req) == TS_OK &&
+            dircache_libs_get(req->srv->dir, &req->libs, &req->n_libs))
+            ; /* cached */
+        else if (view_directory_gen(req, &cat, &gen) == TS_OK &&
+                 catalog_library_list(cat, &req->libs, &req->n_libs, NULL) == TS_OK)
+            dircache_libs_put(req->srv->dir, gen, req->libs, req->n_libs);
+        else {
             req->libs = NULL;
             req->n_libs = 0;
         }

@@ -24,6 +24,12 @@ int view_indexer(struct request *req, indexer **ix);
  * separate statements each paid for it. The snapshot ends as soon as the
  * request writes (worker_catalog_rw, worker_desk_enter). */
 int view_snapshot(struct request *req, catalog **cat);
+/* The directory cache (dircache.h): view_directory makes sure its
+ * generation is the catalogue's, reading it (in the request's snapshot) only
+ * when the bell rang or a second passed; view_directory_gen reads the
+ * generation before the caller reads what it will tag with it. */
+int view_directory(struct request *req);
+int view_directory_gen(struct request *req, catalog **cat, int64_t *gen);
 
 /* The process's search result cache, sized by cfg.search_cache; NULL when
  * that is 0. Shared by every worker thread and every server in the process
