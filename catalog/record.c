@@ -297,6 +297,24 @@ int catalog_record_holdings(catalog *cat, int64_t id, char ***libraries, size_t 
     return TS_OK;
 }
 
+/* Step `sql` (bound to id) to the record's row: TS_OK with *st on it (the
+ * caller resets it), TS_ENOTFOUND, or the database's error. */
+static int record_row(catalog *cat, const char *sql, int64_t id, sqlite3_stmt **st,
+                      struct ts_err *err)
+{
+    int src;
+
+    if (!(*st = cat_stmt(cat, sql, err)))
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(*st, 1, id);
+    if ((src = sqlite3_step(*st)) == SQLITE_ROW)
+        return TS_OK;
+    sqlite3_reset(*st);
+    if (src == SQLITE_DONE)
+        return ts_fail(err, TS_ENOTFOUND, "no record %lld", (long long)id);
+    return cat_dberr(cat, src, "get record", err);
+}
+
 static const char sql_authors[] =
     "SELECT name FROM record_author WHERE record_id = ?1 ORDER BY pos";
 
@@ -308,19 +326,11 @@ int catalog_record_brief(catalog *cat, int64_t id, struct cat_record **out, stru
     static const char sql[] = "SELECT title, language, resource_type FROM record WHERE id = ?1";
     struct cat_record *r;
     sqlite3_stmt *st;
-    int src;
+    int rc;
 
     *out = NULL;
-    if (!(st = cat_stmt(cat, sql, err)))
-        return FAIL_STMT(err);
-    sqlite3_bind_int64(st, 1, id);
-    src = sqlite3_step(st);
-    if (src != SQLITE_ROW) {
-        sqlite3_reset(st);
-        if (src == SQLITE_DONE)
-            return ts_fail(err, TS_ENOTFOUND, "no record %lld", (long long)id);
-        return cat_dberr(cat, src, "get record", err);
-    }
+    if ((rc = record_row(cat, sql, id, &st, err)))
+        return rc;
     r = ts_xcalloc(1, sizeof *r);
     r->id = id;
     r->title = cat_col_strdup(st, 0);
@@ -354,19 +364,11 @@ int catalog_record_get(catalog *cat, int64_t id, struct cat_record **out, struct
         " FROM file f WHERE f.record_id = ?1 ORDER BY f.id LIMIT 1";
     struct cat_record *r;
     sqlite3_stmt *st;
-    int src;
+    int rc;
 
     *out = NULL;
-    if (!(st = cat_stmt(cat, sql, err)))
-        return FAIL_STMT(err);
-    sqlite3_bind_int64(st, 1, id);
-    src = sqlite3_step(st);
-    if (src != SQLITE_ROW) {
-        sqlite3_reset(st);
-        if (src == SQLITE_DONE)
-            return ts_fail(err, TS_ENOTFOUND, "no record %lld", (long long)id);
-        return cat_dberr(cat, src, "get record", err);
-    }
+    if ((rc = record_row(cat, sql, id, &st, err)))
+        return rc;
     r = ts_xcalloc(1, sizeof *r);
     r->id = sqlite3_column_int64(st, 0);
     r->title = cat_col_strdup(st, 1);
