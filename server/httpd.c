@@ -473,8 +473,10 @@ int server_open(const struct server_config *cfg, server **out, struct ts_err *er
                      cfg->data_dir);
         goto fail;
     }
-    /* fail now, not on the first request, if the catalogue cannot be read */
-    if ((rc = catalog_open_readonly(s->catalog_path, &probe, err)))
+    /* fail now, not on the first request, if the catalogue cannot be opened,
+     * and bring its schema up to date before any request reads it: the
+     * directory cache asks every request for a table of schema 0007 */
+    if ((rc = catalog_open(s->catalog_path, &probe, err)))
         goto fail;
     catalog_close(probe);
     s->dir = dircache_open(s->catalog_path);

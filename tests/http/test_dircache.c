@@ -118,6 +118,49 @@ static void test_revoked_elsewhere(void)
     T_CHECK(waited <= DIRCACHE_RECHECK_S + 0.2);
 }
 
+/* A catalogue of the schema before the directory generation (an upgrade):
+ * the server brings it up to date when it starts, so a token's very first
+ * request is answered. */
+static void test_upgraded_catalogue(void)
+{
+    static const char undo_0007[] = "DROP TABLE directory_generation;"
+                                    "DROP TRIGGER dir_token_update;"
+                                    "DROP TRIGGER dir_token_delete;"
+                                    "DROP TRIGGER dir_account_insert;"
+                                    "DROP TRIGGER dir_account_update;"
+                                    "DROP TRIGGER dir_account_delete;"
+                                    "DROP TRIGGER dir_account_library_insert;"
+                                    "DROP TRIGGER dir_account_library_update;"
+                                    "DROP TRIGGER dir_account_library_delete;"
+                                    "DROP TRIGGER dir_library_insert;"
+                                    "DROP TRIGGER dir_library_update;"
+                                    "DROP TRIGGER dir_library_delete;"
+                                    "DROP TRIGGER dir_reader_name;"
+                                    "PRAGMA user_version=6";
+    char path[1100], token[CAT_API_TOKEN_LEN + 1];
+    struct ts_err err = {0};
+    struct cat_account a;
+    int64_t tid;
+    sqlite3 *raw;
+    catalog *cat;
+
+    t_srv_stop(&srv);
+    cat = t_fx_open(data_dir);
+    T_REQUIRE(cat);
+    T_OK(catalog_account_get(cat, "thuthu", &a, &err), &err);
+    T_OK(catalog_token_create(cat, a.id, "again", 0, token, &tid, &err), &err);
+    cat_account_clear(&a);
+    catalog_close(cat);
+    snprintf(bearer, sizeof bearer, "Authorization: Bearer %s", token);
+    snprintf(path, sizeof path, "%s/catalog.db", data_dir);
+    T_REQUIRE(sqlite3_open(path, &raw) == SQLITE_OK);
+    T_EQ_INT(sqlite3_exec(raw, undo_0007, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    T_REQUIRE(t_srv_start(&srv, data_dir, NULL) == 0);
+    T_EQ_INT(get("/api/v1/me"), 200);
+    T_EQ_INT(get("/api/v1/libraries/TH-C/overdue"), 200);
+}
+
 static void teardown(void)
 {
     t_srv_stop(&srv);
@@ -130,6 +173,7 @@ int main(int argc, char **argv)
         {"moved_librarian", test_moved_librarian},
         {"new_library", test_new_library},
         {"revoked_elsewhere", test_revoked_elsewhere},
+        {"upgraded_catalogue", test_upgraded_catalogue},
         {"teardown", teardown},
         {0},
     };
