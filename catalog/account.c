@@ -103,16 +103,10 @@ static int account_libraries(catalog *cat, struct cat_account *a, struct ts_err 
     static const char sql[] =
         "SELECT library_id FROM account_library WHERE account_id = ?1 ORDER BY library_id";
     sqlite3_stmt *st = circ_stmt(cat, sql, err, CIRC_ARGS(CA_I(a->id)));
-    int src;
 
     if (!st)
         return circ_code(err);
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        a->libraries = ts_xrealloc(a->libraries, (a->n_libraries + 1) * sizeof *a->libraries);
-        a->libraries[a->n_libraries++] = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? TS_OK : cat_dberr(cat, src, "account libraries", err);
+    return cat_step_ids(cat, st, &a->libraries, &a->n_libraries, "account libraries", err);
 }
 
 /* a reader's login has no name of its own: the reader record's is shown */
@@ -192,21 +186,6 @@ void cat_account_clear(struct cat_account *a)
     memset(a, 0, sizeof *a);
 }
 
-int catalog_account_at_library(catalog *cat, int64_t account_id, int64_t library_id)
-{
-    static const char sql[] =
-        "SELECT 1 FROM account a WHERE a.id = ?1 AND a.active = 1 AND (a.role = 'admin' OR"
-        " EXISTS (SELECT 1 FROM account_library al WHERE al.account_id = a.id AND"
-        " (al.library_id = ?2 OR al.library_id = (SELECT parent_id FROM library WHERE id = ?2))))";
-    int64_t one;
-    int found;
-
-    if (circ_one_i64(cat, sql, "check library", &one, &found, NULL,
-                     CIRC_ARGS(CA_I(account_id), CA_I(library_id))))
-        return 0;
-    return found;
-}
-
 int catalog_account_acting(catalog *cat, int64_t account_id, int64_t **ids, size_t *n,
                            struct ts_err *err)
 {
@@ -215,23 +194,39 @@ int catalog_account_acting(catalog *cat, int64_t account_id, int64_t **ids, size
         " WHERE al.account_id = ?1 AND (al.library_id = l.id OR al.library_id = l.parent_id))"
         " ORDER BY l.id";
     sqlite3_stmt *st = circ_stmt(cat, sql, err, CIRC_ARGS(CA_I(account_id)));
-    int src;
+    int rc;
 
     *ids = NULL;
     *n = 0;
     if (!st)
         return circ_code(err);
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        *ids = ts_xrealloc(*ids, (*n + 1) * sizeof **ids);
-        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+    if ((rc = cat_step_ids(cat, st, ids, n, "acting libraries", err))) {
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
     }
-    sqlite3_reset(st);
-    if (src == SQLITE_DONE)
-        return TS_OK;
-    free(*ids);
-    *ids = NULL;
-    *n = 0;
-    return cat_dberr(cat, src, "account libraries", err);
+    return rc;
+}
+
+int catalog_account_at_library(catalog *cat, int64_t account_id, int64_t library_id)
+{
+    static const char sql[] = "SELECT role = 'admin' FROM account WHERE id = ?1 AND active = 1";
+    int64_t admin, *ids;
+    size_t n;
+    int found, at = 0;
+
+    if (circ_one_i64(cat, sql, "check library", &admin, &found, NULL,
+                     CIRC_ARGS(CA_I(account_id))) ||
+        !found)
+        return 0;
+    if (admin)
+        return 1;
+    if (catalog_account_acting(cat, account_id, &ids, &n, NULL))
+        return 0;
+    for (size_t i = 0; i < n && !at; i++)
+        at = ids[i] == library_id;
+    free(ids);
+    return at;
 }
 
 /* ---------------------------------------------------------------- changes */

@@ -97,6 +97,10 @@ char *cat_col_strdup(sqlite3_stmt *st, int i);
 
 /* Run a statement to completion (no rows expected). */
 int cat_step_done(catalog *cat, sqlite3_stmt *st, const char *what, struct ts_err *err);
+/* Run a bound statement and append its rows' first column to *ids (*n of
+ * them; may start non-empty); resets it. On error *ids and *n stay as grown. */
+int cat_step_ids(catalog *cat, sqlite3_stmt *st, int64_t **ids, size_t *n, const char *what,
+                 struct ts_err *err);
 
 int catalog_migrate(catalog *cat, struct ts_err *err);
 

@@ -95,6 +95,19 @@ int cat_step_done(catalog *cat, sqlite3_stmt *st, const char *what, struct ts_er
     return TS_OK;
 }
 
+int cat_step_ids(catalog *cat, sqlite3_stmt *st, int64_t **ids, size_t *n, const char *what,
+                 struct ts_err *err)
+{
+    int src;
+
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        *ids = ts_xrealloc(*ids, (*n + 1) * sizeof **ids);
+        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    return src == SQLITE_DONE ? TS_OK : cat_dberr(cat, src, what, err);
+}
+
 int cat_exec(catalog *cat, const char *sql, struct ts_err *err)
 {
     char *msg = NULL;

@@ -306,20 +306,13 @@ int catalog_record_ids_at(catalog *cat, int64_t library_id, int64_t **ids, size_
         " UNION SELECT f.record_id FROM file f JOIN file_holding h ON h.file_id = f.id"
         " WHERE h.library_id = ?1 ORDER BY 1";
     sqlite3_stmt *st = cat_stmt(cat, sql, err);
-    int64_t *v = NULL;
-    size_t cnt = 0;
 
     *ids = NULL;
     *n = 0;
     if (!st)
         return err ? (int)err->code : TS_EDB;
     sqlite3_bind_int64(st, 1, library_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        v = ts_xrealloc(v, (cnt + 1) * sizeof *v);
-        v[cnt++] = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_reset(st);
-    *ids = v;
-    *n = cnt;
+    /* as before, a failed step returns the rows read so far */
+    cat_step_ids(cat, st, ids, n, "records at a library", NULL);
     return TS_OK;
 }

@@ -173,19 +173,22 @@ int auth_check_csrf(struct request *req)
     return ts_fail(&req->err, TS_EPERM, "%s", req_t(req, "auth_csrf"));
 }
 
+/* The libraries an account acts for come with a cached token (bearer());
+ * a session's are read here once per request. Admins never get here. */
 static int account_at(struct request *req, int64_t library_id)
 {
     catalog *cat;
 
-    if (req->has_acting) {
-        for (size_t i = 0; i < req->n_acting; i++)
-            if (req->acting[i] == library_id)
-                return 1;
-        return 0;
+    if (!req->has_acting) {
+        if (view_catalog(req, &cat) ||
+            catalog_account_acting(cat, req->account->id, &req->acting, &req->n_acting, NULL))
+            return 0;
+        req->has_acting = 1;
     }
-    if (view_catalog(req, &cat))
-        return 0;
-    return catalog_account_at_library(cat, req->account->id, library_id);
+    for (size_t i = 0; i < req->n_acting; i++)
+        if (req->acting[i] == library_id)
+            return 1;
+    return 0;
 }
 
 int auth_library_act(struct request *req, int64_t library_id)

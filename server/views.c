@@ -180,16 +180,11 @@ const char *view_library_name(struct request *req, const char *code)
         /* one list per request, freed with it: a copy of the directory cache's */
         int64_t gen;
         req->libs_loaded = 1;
-        if (view_directory(req) == TS_OK &&
-            dircache_libs_get(req->srv->dir, &req->libs, &req->n_libs))
-            ; /* cached */
-        else if (view_directory_gen(req, &cat, &gen) == TS_OK &&
-                 catalog_library_list(cat, &req->libs, &req->n_libs, NULL) == TS_OK)
+        int cached = view_directory(req) == TS_OK &&
+                     dircache_libs_get(req->srv->dir, &req->libs, &req->n_libs);
+        if (!cached && view_directory_gen(req, &cat, &gen) == TS_OK &&
+            catalog_library_list(cat, &req->libs, &req->n_libs, NULL) == TS_OK)
             dircache_libs_put(req->srv->dir, gen, req->libs, req->n_libs);
-        else {
-            req->libs = NULL;
-            req->n_libs = 0;
-        }
     }
     for (size_t i = 0; i < req->n_libs; i++)
         if (strcmp(req->libs[i].code, code) == 0)
