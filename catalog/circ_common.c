@@ -125,10 +125,14 @@ int circ_item_load_id(catalog *cat, int64_t id, struct circ_item *it, struct ts_
 int circ_item_place(catalog *cat, const struct circ_item *it, const char *status,
                     int64_t custodian_id, struct ts_err *err)
 {
-    static const char sql[] =
+    static const char sql_moved[] =
         "UPDATE item SET status = ?2, custodian_id = ?3, updated = ?4 WHERE id = ?1";
+    /* sqlite rewrites the entry of every index whose column is SET, even to
+     * the same value: a copy that stays where it is leaves item_custodian
+     * alone (one page less per checkout and per return at the home desk) */
+    static const char sql_here[] = "UPDATE item SET status = ?2, updated = ?4 WHERE id = ?1";
     int rc =
-        circ_exec(cat, sql, "place copy", err,
+        circ_exec(cat, custodian_id == it->custodian_id ? sql_here : sql_moved, "place copy", err,
                   CIRC_ARGS(CA_I(it->id), CA_T(status), CA_I(custodian_id), CA_I(cat_now(cat))));
     if (rc)
         return rc;
