@@ -65,12 +65,16 @@ void catalog_group_enter(catalog *g);
 int catalog_group_leave(catalog *g, int rc, struct ts_err *err);
 /* For a caller that must not block while the disk syncs (the server: a
  * thread waiting there holds every connection it serves). Like
- * catalog_group_leave, but returns once the call's batch is committed,
- * with the COMMIT's result, before it is durable: *seq is then what the
- * call's answer must wait for (0: nothing), given to
- * catalog_group_when_durable. Results read on other connections after it
- * see the call's changes, as after catalog_group_leave. */
+ * catalog_group_leave, but returns at once with the call's own result: the
+ * batch stays open for others to join, and the next sync commits it first.
+ * *seq is what the call's answer must wait for (0: nothing), given to
+ * catalog_group_when_durable or catalog_group_wait, which report a COMMIT
+ * that failed. Other connections see the call's changes only once the batch
+ * is committed: catalog_group_commit_to(g, seq) before reading them back. */
 int catalog_group_leave_nowait(catalog *g, int rc, struct ts_err *err, uint64_t *seq);
+/* The batch numbered seq committed now if it is still open (not waiting for
+ * the disk): what is read next on another connection includes it. */
+void catalog_group_commit_to(catalog *g, uint64_t seq);
 /* fn(ctx, TS_OK, NULL) once COMMIT seq of group connection g is durable, or
  * fn(ctx, TS_EIO, err) once it cannot be (the disk failed). Called at once,
  * on this thread, if that is already known; otherwise later on a thread of

@@ -45,6 +45,15 @@ struct cat_flush *cat_flush_open(catalog *group);
 void cat_flush_close(struct cat_flush *f);
 uint64_t cat_flush_committed(struct cat_flush *f);
 uint64_t cat_flush_last(struct cat_flush *f); /* the number of the last COMMIT */
+/* A caller left the open batch holding number seq: the flush's thread
+ * commits it soon, whether or not anybody waits for it. */
+void cat_flush_want(struct cat_flush *f, uint64_t seq);
+/* The open batch's COMMIT failed (under the writer lock): its number is used
+ * up, and each of its `callers` is told err when it asks for that number. */
+void cat_flush_rolled_back(struct cat_flush *f, int callers, const struct ts_err *err);
+/* Commit the group connection's open batch, if any (writer.c); called by
+ * whoever is about to sync for a caller whose batch may still be open. */
+void cat_group_commit_open(catalog *group);
 int cat_flush_wait(struct cat_flush *f, uint64_t seq, struct ts_err *err);
 int cat_flush_failed(struct cat_flush *f, struct ts_err *err);
 /* Calls fn once COMMIT seq is durable or the disk has failed: at once if it

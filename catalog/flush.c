@@ -28,6 +28,15 @@
  * them back once their COMMIT is covered; the server answers from there
  * (server/httpd.c).
  *
+ * The COMMIT itself waits for the sync too (writer.c): a call leaves its
+ * batch open and gets the number that batch's COMMIT will have; whoever
+ * syncs next commits the open batch first (cat_group_commit_open). The
+ * calls that come while a sync is in flight join one batch instead of
+ * committing one by one, and every COMMIT rewrites the tails of the loan,
+ * event and key tables (bench/README.md, "The COMMIT at the sync"). A batch
+ * whose COMMIT fails still uses its number, and the callers holding it are
+ * told so, each once (struct rolled_back), however late they ask.
+ *
  * A failed fdatasync is final: after it the kernel may have dropped the
  * pages it could not write (and report success next time), so nothing of
  * the group connection is acknowledged again until the process restarts.
@@ -49,10 +58,22 @@ struct flush_watch {
     uint64_t seq;
     cat_durable_fn fn;
     void *ctx;
+    int lost; /* its batch's COMMIT failed: err says why */
+    struct ts_err err;
     struct flush_watch *next;
 };
 
+/* A batch whose COMMIT failed: its number, and how many of its callers are
+ * still to hear so (each asks once, by cat_flush_watch or cat_flush_wait). */
+struct rolled_back {
+    uint64_t seq;
+    int left;
+    struct ts_err err;
+    struct rolled_back *next;
+};
+
 struct cat_flush {
+    catalog *cat; /* the group connection, whose open batch a sync commits first */
     int fd; /* the WAL file, our own descriptor: fdatasync syncs the file, not the descriptor */
     pthread_mutex_t lock;
     pthread_cond_t cv;
@@ -61,6 +82,8 @@ struct cat_flush {
     int syncing;        /* a thread is in fdatasync now */
     int failed;
     struct ts_err fail;
+    uint64_t wanted;          /* the highest number asked for: above `committed`, a batch is open */
+    struct rolled_back *lost; /* failed COMMITs not yet told to all their callers */
     struct flush_watch *watch; /* callers to call back, in no order */
     pthread_t thread;          /* syncs and calls back for them */
     int stop;
@@ -106,6 +129,7 @@ struct cat_flush *cat_flush_open(catalog *cat)
         return NULL;
     }
     f = ts_xcalloc(1, sizeof *f);
+    f->cat = cat;
     f->fd = fd;
     pthread_mutex_init(&f->lock, NULL);
     pthread_cond_init(&f->cv, NULL);
@@ -131,6 +155,11 @@ void cat_flush_close(struct cat_flush *f)
     pthread_cond_broadcast(&f->cv);
     pthread_mutex_unlock(&f->lock);
     pthread_join(f->thread, NULL);
+    while (f->lost) { /* callers that never asked (an error path of theirs) */
+        struct rolled_back *r = f->lost;
+        f->lost = r->next;
+        free(r);
+    }
     close(f->fd);
     pthread_mutex_destroy(&f->lock);
     pthread_cond_destroy(&f->cv);
@@ -145,6 +174,68 @@ uint64_t cat_flush_committed(struct cat_flush *f)
     seq = ++f->committed;
     pthread_mutex_unlock(&f->lock);
     return seq;
+}
+
+void cat_flush_want(struct cat_flush *f, uint64_t seq)
+{
+    pthread_mutex_lock(&f->lock);
+    if (seq > f->wanted) {
+        f->wanted = seq;
+        pthread_cond_broadcast(&f->cv);
+    }
+    pthread_mutex_unlock(&f->lock);
+}
+
+void cat_flush_rolled_back(struct cat_flush *f, int callers, const struct ts_err *err)
+{
+    pthread_mutex_lock(&f->lock);
+    uint64_t seq = ++f->committed; /* the number its callers hold: used, never durable */
+    if (callers > 0) {
+        struct rolled_back *r = ts_xcalloc(1, sizeof *r);
+        r->seq = seq;
+        r->left = callers;
+        r->err = *err;
+        r->next = f->lost;
+        f->lost = r;
+        pthread_cond_broadcast(&f->cv); /* watchers of it are called back now */
+    }
+    pthread_mutex_unlock(&f->lock);
+}
+
+/* Whether the COMMIT numbered seq failed; if so one of its callers is told
+ * (*err), and the record goes with the last. Under f->lock. */
+static int lost_take(struct cat_flush *f, uint64_t seq, struct ts_err *err)
+{
+    for (struct rolled_back **pp = &f->lost, *r; (r = *pp); pp = &r->next) {
+        if (r->seq != seq)
+            continue;
+        *err = r->err;
+        if (--r->left == 0) {
+            *pp = r->next;
+            free(r);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* A caller wants seq durable: if its batch is still open, commit it first.
+ * Under f->lock, no sync in flight; dropped meanwhile (the writer lock comes
+ * before f->lock). Returns whether it committed (so the state has moved). */
+static int commit_wanted(struct cat_flush *f)
+{
+    uint64_t before = f->committed;
+
+    if (f->wanted <= before)
+        return 0;
+    pthread_mutex_unlock(&f->lock);
+    cat_group_commit_open(f->cat);
+    pthread_mutex_lock(&f->lock);
+    if (f->committed == before) { /* nothing was open (cannot happen): sync what there is */
+        f->wanted = before;
+        return 0;
+    }
+    return 1;
 }
 
 uint64_t cat_flush_last(struct cat_flush *f)
@@ -191,10 +282,21 @@ int cat_flush_wait(struct cat_flush *f, uint64_t seq, struct ts_err *err)
     int rc = TS_OK;
 
     pthread_mutex_lock(&f->lock);
-    while (!f->failed && f->durable < seq) {
+    if (seq > f->wanted)
+        f->wanted = seq;
+    for (;;) {
+        struct ts_err e;
+        if (lost_take(f, seq, &e)) {
+            pthread_mutex_unlock(&f->lock);
+            if (err)
+                *err = e;
+            return e.code ? (int)e.code : TS_EDB;
+        }
+        if (f->failed || f->durable >= seq)
+            break;
         if (f->syncing)
             pthread_cond_wait(&f->cv, &f->lock);
-        else
+        else if (!commit_wanted(f))
             sync_now(f);
     }
     if (f->failed && f->durable < seq) {
@@ -214,13 +316,15 @@ static int call_back(struct cat_flush *f)
     struct flush_watch *ready = NULL, **pp = &f->watch, *w;
 
     while ((w = *pp)) {
-        if (f->failed || w->seq <= f->durable) {
-            *pp = w->next;
-            w->next = ready;
-            ready = w;
-        } else {
+        if (lost_take(f, w->seq, &w->err)) {
+            w->lost = 1;
+        } else if (!f->failed && w->seq > f->durable) {
             pp = &w->next;
+            continue;
         }
+        *pp = w->next;
+        w->next = ready;
+        ready = w;
     }
     if (!ready)
         return 0;
@@ -229,7 +333,10 @@ static int call_back(struct cat_flush *f)
     pthread_mutex_unlock(&f->lock);
     while ((w = ready)) {
         ready = w->next;
-        w->fn(w->ctx, failed ? e.code : TS_OK, failed ? &e : NULL);
+        if (w->lost)
+            w->fn(w->ctx, w->err.code ? (int)w->err.code : TS_EDB, &w->err);
+        else
+            w->fn(w->ctx, failed ? e.code : TS_OK, failed ? &e : NULL);
         free(w);
     }
     pthread_mutex_lock(&f->lock);
@@ -246,8 +353,12 @@ static void *flush_thread(void *arg)
     for (;;) {
         if (call_back(f))
             continue; /* watchers may have come meanwhile, their signal unheard */
-        if (f->watch && !f->syncing) {
-            /* each left is past `durable`: a sync begun now covers it */
+        /* a batch somebody left open: committed now, synced below */
+        if (!f->syncing && commit_wanted(f))
+            continue;
+        if ((f->watch || (f->wanted > f->durable && !f->failed)) && !f->syncing) {
+            /* each watcher left, and each number handed out, is past
+             * `durable`: a sync begun now covers it */
             sync_now(f);
             continue;
         }
@@ -262,15 +373,23 @@ static void *flush_thread(void *arg)
 void cat_flush_watch(struct cat_flush *f, uint64_t seq, cat_durable_fn fn, void *ctx)
 {
     struct flush_watch *w;
+    struct ts_err e;
 
     pthread_mutex_lock(&f->lock);
+    if (lost_take(f, seq, &e)) {
+        pthread_mutex_unlock(&f->lock);
+        fn(ctx, e.code ? (int)e.code : TS_EDB, &e);
+        return;
+    }
     if (f->failed || f->durable >= seq) {
-        struct ts_err e = f->fail;
+        e = f->fail;
         int failed = f->failed && f->durable < seq;
         pthread_mutex_unlock(&f->lock);
         fn(ctx, failed ? e.code : TS_OK, failed ? &e : NULL);
         return;
     }
+    if (seq > f->wanted)
+        f->wanted = seq;
     w = ts_xcalloc(1, sizeof *w);
     w->seq = seq;
     w->fn = fn;

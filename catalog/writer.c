@@ -29,6 +29,13 @@
  * Each call stays atomic on its own: a refused checkout rolls back to its
  * savepoint and leaves the others in the batch alone.
  *
+ * With a flush, nobody commits when leaving: the batch stays open, and the
+ * caller takes the number its COMMIT will have. The next sync commits it
+ * first (cat_group_commit_open, from flush.c), so the calls that come while
+ * a sync is in flight share one COMMIT, and no caller sleeps on the lock's
+ * hand-over. Without a flush (no WAL file) a batch is committed as before:
+ * by its last caller when nobody is queued, else by the next.
+ *
  * A writer on any other connection (the housekeeping thread, an import)
  * commits an open batch before it begins: the batch's connection holds
  * sqlite's write lock until then.
@@ -57,6 +64,7 @@ static atomic_int writers_queued; /* threads blocked on writer_lock */
 static catalog *batch_cat;
 static int batch_calls;
 static struct batch_waiter *batch_waiters;
+static int batch_tickets; /* callers that left the open batch holding its COMMIT's number */
 static atomic_ullong stat_calls, stat_commits;
 /* Where a batch's time goes (microseconds): open from BEGIN to COMMIT (the
  * calls, and the hand-overs of the lock between their threads), then the
@@ -109,6 +117,9 @@ static int batch_commit(uint64_t *seq, struct ts_err *err)
     } else if (cat->flush) {
         s = cat_flush_committed(cat->flush);
     }
+    if (rc && cat->flush)
+        cat_flush_rolled_back(cat->flush, batch_tickets, &e);
+    batch_tickets = 0;
     cat_dir_committed(cat, rc == TS_OK);
     if (batch_calls > 0) {
         atomic_fetch_add(&stat_commits, 1);
@@ -291,12 +302,21 @@ int catalog_group_leave_nowait(catalog *cat, int rc, struct ts_err *err, uint64_
         me.seq = cat->flush ? cat_flush_last(cat->flush) : 0;
         writer_leave();
     } else {
-        me.next = batch_waiters;
-        batch_waiters = &me;
         if (mine) {
             batch_calls++;
             atomic_fetch_add(&stat_calls, 1);
         }
+        if (cat->flush && !batch_failed && batch_calls < CAT_BATCH_MAX) {
+            /* the COMMIT comes with the next sync, and is this number */
+            me.seq = cat_flush_last(cat->flush) + 1;
+            batch_tickets++;
+            writer_leave();
+            cat_flush_want(cat->flush, me.seq);
+            *seq = me.seq;
+            return rc;
+        }
+        me.next = batch_waiters;
+        batch_waiters = &me;
         if (!batch_failed && atomic_load(&writers_queued) > 0 && batch_calls < CAT_BATCH_MAX) {
             /* a queued writer takes the lock next: it joins the batch and
              * commits it, or (another connection) commits it before its own work */
@@ -361,6 +381,20 @@ void cat_tx_close(catalog *cat)
     if (cat->writing) /* a transaction left open: undone before the lock goes */
         sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
     tx_done(cat);
+}
+
+void catalog_group_commit_to(catalog *g, uint64_t seq)
+{
+    if (seq && g->flush && seq > cat_flush_last(g->flush))
+        cat_group_commit_open(g);
+}
+
+void cat_group_commit_open(catalog *group)
+{
+    writer_enter();
+    if (batch_cat == group)
+        batch_commit(NULL, NULL); /* its callers hear through their numbers */
+    writer_leave();
 }
 
 void catalog_group_stats(struct cat_group_stats *out)

@@ -192,6 +192,7 @@ int h_api_hold_place(struct request *req, struct response *res)
         cat_library_clear(&lib);
     }
     if ((rc = account_hold_place(req, reader_id, (int64_t)record_id, pickup_id, &hold_id)) ||
+        (rc = view_catalog(req, &cat)) || /* the hold read back: its batch committed */
         (rc = catalog_hold_get(cat, hold_id, &h, &req->err)))
         return rc;
     rc = respond_json(res, 201, json_pack("{s:o}", "hold", account_hold_json(req, &h)));

@@ -80,6 +80,7 @@ struct request {
     /* the last desk COMMIT whose durability the answer waits for
      * (worker_desk_leave; 0: none), and httpd.c's answer held meanwhile */
     uint64_t desk_seq;
+    uint64_t desk_visible; /* desk_seq up to which other connections see the changes */
     void *held;
 
     /* filled when the response is queued, for the access log */

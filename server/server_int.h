@@ -46,18 +46,22 @@ int worker_catalog_rw(struct server_ctx *s, catalog **out, struct ts_err *err);
 /* Circulation writes (checkout, return, renew, holds, digital loans) share
  * one connection whose transactions are group-committed (catalog_group_open):
  * rc = worker_desk_enter(req->srv, &cat, &req->err); if (!rc) rc =
- * catalog_...(cat, ...); rc = worker_desk_leave(req, rc). Leave returns once
- * the batch is committed (or with the COMMIT's error: then report nothing as
- * done), not yet durable: it notes in req->desk_seq what the answer waits
- * for, and httpd.c holds the answer, without holding a thread, until the
- * disk has it (worker_desk_when_durable). Nothing else may use `cat`, and
- * only between the two. */
+ * catalog_...(cat, ...); rc = worker_desk_leave(req, rc). Leave returns at
+ * once with the call's result, its batch open (catalog_group_leave_nowait):
+ * it notes in req->desk_seq what the answer waits for, and httpd.c holds the
+ * answer, without holding a thread, until the batch is committed and the
+ * disk has it (worker_desk_when_durable), or answers the COMMIT's error
+ * instead. A handler that reads its changes back afterwards gets them
+ * committed first (views.c). Nothing else may use `cat`, and only between
+ * the two. */
 struct request;
 int worker_desk_enter(struct server_ctx *s, catalog **out, struct ts_err *err);
 int worker_desk_leave(struct request *req, int rc);
 /* fn(ctx, rc, err) once req->desk_seq is durable (TS_OK) or cannot be (see
  * catalog_group_when_durable); worker_desk_wait blocks for it instead. */
 void worker_desk_when_durable(struct request *req, cat_durable_fn fn, void *ctx);
+/* The request's desk changes committed, so its other connections read them. */
+void worker_desk_visible(struct request *req);
 int worker_desk_wait(struct request *req, struct ts_err *err);
 int worker_indexer(struct server_ctx *s, indexer **out, struct ts_err *err);
 /* Close every worker's handles; call only after the daemon's threads are gone. */

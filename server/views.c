@@ -16,6 +16,13 @@ static int snapshot(struct request *req, catalog **cat, int any_method)
 {
     int rc = worker_catalog(req->srv, cat, &req->err);
 
+    /* reading back what this request changed at the desk (a receipt, the
+     * hold just placed): its batch may still be open, waiting for the sync */
+    if (req->desk_seq > req->desk_visible) {
+        worker_desk_visible(req);
+        req->desk_visible = req->desk_seq;
+    }
+
     if (rc == TS_OK && !req->read_tx &&
         (any_method || strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0) &&
         catalog_read_begin(*cat, NULL) == TS_OK)

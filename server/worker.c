@@ -96,6 +96,11 @@ int worker_desk_leave(struct request *req, int rc)
     return rc;
 }
 
+void worker_desk_visible(struct request *req)
+{
+    catalog_group_commit_to(req->srv->desk, req->desk_seq);
+}
+
 void worker_desk_when_durable(struct request *req, cat_durable_fn fn, void *ctx)
 {
     catalog_group_when_durable(req->srv->desk, req->desk_seq, fn, ctx);

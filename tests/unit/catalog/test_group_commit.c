@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalog_int.h" /* the group connection's sqlite3, to break a COMMIT */
 #include "circ_fixture.h"
 #include "ts_util.h"
 
@@ -31,14 +32,52 @@ static void pause_ms(long ms)
 
 /* ---------------------------------------------------------------- a batch */
 
+/* A sync that waits at a gate: while it is shut, a sync stays in flight. */
+struct gate {
+    pthread_mutex_t lock;
+    pthread_cond_t cv;
+    int shut, waiting;
+};
+
+static int gated_sync(int fd, void *ctx)
+{
+    struct gate *g = ctx;
+
+    pthread_mutex_lock(&g->lock);
+    g->waiting++;
+    pthread_cond_broadcast(&g->cv);
+    while (g->shut)
+        pthread_cond_wait(&g->cv, &g->lock);
+    g->waiting--;
+    pthread_mutex_unlock(&g->lock);
+    return fdatasync(fd);
+}
+
+static void gate_wait_for_sync(struct gate *g)
+{
+    pthread_mutex_lock(&g->lock);
+    while (g->waiting == 0)
+        pthread_cond_wait(&g->cv, &g->lock);
+    pthread_mutex_unlock(&g->lock);
+}
+
+static void gate_open(struct gate *g)
+{
+    pthread_mutex_lock(&g->lock);
+    g->shut = 0;
+    pthread_cond_broadcast(&g->cv);
+    pthread_mutex_unlock(&g->lock);
+}
+
 struct second {
     catalog *g;
     int64_t lib, reader;
     int refused_rc, ok_rc, leave_rc;
+    uint64_t seq;
 };
 
-/* Queued behind the first caller; joins its batch: one refused checkout (the
- * copy is on loan in the batch) and one good one, then leaves and commits. */
+/* Another desk thread: one refused checkout (the copy is on loan in the
+ * batch) and one good one, then it leaves without waiting. */
 static void *second_caller(void *arg)
 {
     struct second *s = arg;
@@ -51,62 +90,134 @@ static void *second_caller(void *arg)
     cat_loan_clear(&l);
     s->ok_rc = catalog_loan_checkout(s->g, &d, "A-2", s->reader, &l, &err);
     cat_loan_clear(&l);
-    s->leave_rc = catalog_group_leave(s->g, s->ok_rc, &err);
+    s->leave_rc = catalog_group_leave_nowait(s->g, s->ok_rc, &err, &s->seq);
     return NULL;
 }
 
+/* Calls that come while a sync is in flight share the next COMMIT: nobody
+ * commits when leaving, the sync after it commits the batch first. */
 static void test_batch(void)
 {
     struct fx f;
-    struct cat_group_stats s0, s1, q;
+    struct cat_group_stats s0, s1;
     struct second sec = {0};
+    struct gate gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 1, 0};
     struct cat_desk d;
     struct cat_loan l;
     pthread_t th;
     catalog *g = NULL;
+    uint64_t seq0 = 0, seq1 = 0;
     int rc;
 
     T_REQUIRE(fx_open(&f, t_tmpdir(), "batch"));
+    catalog_group_set_sync(gated_sync, &gate);
     T_REQUIRE(T_OK(catalog_group_open(f.path, &g, &f.err), &f.err));
     catalog_group_stats(&s0);
     d = fx_desk(f.a);
+    /* the first call: committed by the flush's thread, whose sync then waits at the gate */
+    catalog_group_enter(g);
+    rc = catalog_loan_checkout(g, &d, "A-3", f.gv1, &l, &f.err);
+    cat_loan_clear(&l);
+    T_OK(catalog_group_leave_nowait(g, rc, &f.err, &seq0), &f.err);
+    T_CHECK(seq0 > 0);
+    gate_wait_for_sync(&gate);
+    T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM loan"), 1);
+
+    /* two callers meanwhile: one batch, left open, one number */
     catalog_group_enter(g);
     rc = catalog_loan_checkout(g, &d, "A-1", f.hs1, &l, &f.err);
     T_OK(rc, &f.err);
     cat_loan_clear(&l);
-    /* not committed yet: another connection does not see the loan */
-    T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM loan"), 0);
-
+    T_OK(catalog_group_leave_nowait(g, rc, &f.err, &seq1), &f.err);
+    T_EQ_INT(seq1, seq0 + 1);
     sec.g = g;
     sec.lib = f.a;
     sec.reader = f.hs2;
     T_REQUIRE(pthread_create(&th, NULL, second_caller, &sec) == 0);
-    for (int i = 0; i < 5000; i++) { /* until it waits for the writer lock */
-        catalog_group_stats(&q);
-        if (q.queued > 0)
-            break;
-        pause_ms(1);
-    }
-    T_CHECK(q.queued > 0);
-    /* someone is queued: this leave hands the batch on and returns once the
-     * second caller has committed it */
-    T_OK(catalog_group_leave(g, rc, &f.err), &f.err);
     pthread_join(th, NULL);
     T_EQ_INT(sec.refused_rc, TS_ECONFLICT);
     T_EQ_INT(sec.ok_rc, TS_OK);
     T_EQ_INT(sec.leave_rc, TS_OK);
+    T_EQ_INT(sec.seq, seq1);
+    /* not committed yet: another connection does not see the loans */
+    T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM loan"), 1);
+
+    gate_open(&gate);
+    T_OK(catalog_group_wait(g, seq1, &f.err), &f.err);
     catalog_group_stats(&s1);
-    T_EQ_INT(s1.calls - s0.calls, 2);     /* two callers changed something ... */
-    T_EQ_INT(s1.commits - s0.commits, 1); /* ... and shared one COMMIT */
-    T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM loan WHERE returned_at IS NULL"), 2);
-    T_EQ_INT(catalog_event_count(f.cat, "loan.checkout"), 2); /* none for the refusal */
+    T_EQ_INT(s1.calls - s0.calls, 3);     /* three callers changed something ... */
+    T_EQ_INT(s1.commits - s0.commits, 2); /* ... the last two shared one COMMIT */
+    T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM loan WHERE returned_at IS NULL"), 3);
+    T_EQ_INT(catalog_event_count(f.cat, "loan.checkout"), 3); /* none for the refusal */
     fx_check_invariants(&f);
 
     /* without catalog_group_enter a call commits on its own, as on any connection */
+    T_EQ_INT(fx_return(&f, f.a, "A-3"), TS_OK);
     T_EQ_INT(catalog_loan_checkout(g, &d, "A-3", f.gv1, &l, &f.err), TS_OK);
     cat_loan_clear(&l);
     T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM loan WHERE returned_at IS NULL"), 3);
     catalog_close(g);
+    catalog_group_set_sync(NULL, NULL);
+    fx_close(&f);
+}
+
+/* A batch whose COMMIT fails: each caller holding its number hears so, and
+ * the next batch goes on. The COMMIT is made to fail by a foreign key that
+ * is only checked then (a deferred constraint). */
+static void test_batch_lost(void)
+{
+    struct fx f;
+    struct gate gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 1, 0};
+    struct cat_desk d;
+    struct cat_loan l;
+    catalog *g = NULL;
+    uint64_t seq0 = 0, seq1 = 0, seq2 = 0;
+    int rc;
+
+    T_REQUIRE(fx_open(&f, t_tmpdir(), "lost"));
+    catalog_group_set_sync(gated_sync, &gate);
+    T_REQUIRE(T_OK(catalog_group_open(f.path, &g, &f.err), &f.err));
+    d = fx_desk(f.a);
+    catalog_group_enter(g);
+    rc = catalog_loan_checkout(g, &d, "A-3", f.gv1, &l, &f.err);
+    cat_loan_clear(&l);
+    T_OK(catalog_group_leave_nowait(g, rc, &f.err, &seq0), &f.err);
+    gate_wait_for_sync(&gate); /* a sync in flight: the next batch stays open */
+
+    catalog_group_enter(g);
+    rc = catalog_loan_checkout(g, &d, "A-1", f.hs1, &l, &f.err);
+    cat_loan_clear(&l);
+    T_OK(rc, &f.err);
+    /* a change that breaks a deferred foreign key: the COMMIT will refuse it */
+    T_CHECK(sqlite3_exec(g->db,
+                         "PRAGMA defer_foreign_keys=ON;"
+                         "UPDATE loan SET reader_id = 999999 WHERE returned_at IS NULL AND"
+                         " reader_id IS NOT NULL AND item_id = (SELECT id FROM item"
+                         " WHERE barcode = 'A-1')",
+                         NULL, NULL, NULL) == SQLITE_OK);
+    T_OK(catalog_group_leave_nowait(g, rc, &f.err, &seq1), &f.err);
+    catalog_group_enter(g);
+    rc = catalog_loan_checkout(g, &d, "A-2", f.hs2, &l, &f.err);
+    cat_loan_clear(&l);
+    T_OK(catalog_group_leave_nowait(g, rc, &f.err, &seq2), &f.err);
+    T_EQ_INT(seq2, seq1);
+
+    gate_open(&gate);
+    T_EQ_INT(catalog_group_wait(g, seq1, &f.err), TS_EDB);
+    T_CHECK(strstr(f.err.msg, "FOREIGN KEY") != NULL);
+    T_EQ_INT(catalog_group_wait(g, seq2, &f.err), TS_EDB); /* each holder hears it */
+    T_OK(catalog_group_wait(g, seq0, &f.err), &f.err);
+    T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM loan"), 1); /* are not on loan */
+
+    /* the next batch goes on */
+    catalog_group_enter(g);
+    rc = catalog_loan_checkout(g, &d, "A-1", f.hs1, &l, &f.err);
+    cat_loan_clear(&l);
+    T_OK(catalog_group_leave(g, rc, &f.err), &f.err);
+    T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM loan"), 2);
+    fx_check_invariants(&f);
+    catalog_close(g);
+    catalog_group_set_sync(NULL, NULL);
     fx_close(&f);
 }
 
@@ -670,6 +781,7 @@ int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
         {"batch", test_batch},
+        {"batch_lost", test_batch_lost},
         {"kill9", test_kill9},
         {"power_cut", test_power_cut},
         {"replay_waits_for_sync", test_replay_waits_for_sync},
