@@ -96,6 +96,12 @@ sqlite3_stmt *cat_stmt(catalog *cat, const char *sql, struct ts_err *err);
 /* Map the connection's last error: BUSY -> TS_EBUSY, UNIQUE -> TS_ECONFLICT,
  * else TS_EDB with sqlite3_errmsg, prefixed by `what`. */
 int cat_dberr(catalog *cat, int src, const char *what, struct ts_err *err);
+/* One statement through the statement cache: for the transaction control run
+ * on every request (sqlite3_exec parses its text each time). The cache is
+ * keyed by the string's address, so pass these constants. */
+int cat_exec1(catalog *cat, const char *sql, struct ts_err *err);
+extern const char CAT_SQL_BEGIN[], CAT_SQL_BEGIN_IMMEDIATE[], CAT_SQL_COMMIT[], CAT_SQL_SAVEPOINT[],
+    CAT_SQL_RELEASE[];
 
 int64_t cat_now(catalog *cat);
 

@@ -108,6 +108,12 @@ int cat_step_ids(catalog *cat, sqlite3_stmt *st, int64_t **ids, size_t *n, const
     return src == SQLITE_DONE ? TS_OK : cat_dberr(cat, src, what, err);
 }
 
+int cat_exec1(catalog *cat, const char *sql, struct ts_err *err)
+{
+    sqlite3_stmt *st = cat_stmt(cat, sql, err);
+    return st ? cat_step_done(cat, st, sql, err) : err ? (int)err->code : TS_EDB;
+}
+
 int cat_exec(catalog *cat, const char *sql, struct ts_err *err)
 {
     char *msg = NULL;
@@ -184,24 +190,24 @@ int catalog_open_readonly(const char *path, catalog **out, struct ts_err *err)
 
 int catalog_read_begin(catalog *cat, struct ts_err *err)
 {
-    return cat_exec(cat, "BEGIN", err);
+    return cat_exec1(cat, CAT_SQL_BEGIN, err);
 }
 
 void catalog_read_end(catalog *cat)
 {
     if (cat && !sqlite3_get_autocommit(cat->db))
-        sqlite3_exec(cat->db, "COMMIT", NULL, NULL, NULL);
+        cat_exec1(cat, CAT_SQL_COMMIT, NULL);
 }
 
 void catalog_close(catalog *cat)
 {
     if (!cat)
         return;
-    for (int i = 0; i < cat->n_cache; i++)
-        sqlite3_finalize(cat->cache[i].st);
     cat_tx_close(cat); /* commits a batch left open, drops the writer lock */
     cat_ckpt_stop(cat, cat->ckpt);
     cat_flush_close(cat->flush);
+    for (int i = 0; i < cat->n_cache; i++) /* after the COMMITs above, which use them */
+        sqlite3_finalize(cat->cache[i].st);
     sqlite3_close(cat->db);
     free(cat);
 }

@@ -71,9 +71,9 @@ int circ_idem_put(catalog *cat, const char *key, const char *action, const char 
     /* Keys are forgotten oldest first (the rowid grows with time), a few per
      * new key: that keeps up with any rate of new keys, and when nothing is
      * old it reads the first page of the table and nothing else. */
-    static const char sql_old[] =
-        "DELETE FROM idempotency WHERE id IN (SELECT id FROM idempotency ORDER BY id LIMIT 4)"
-        " AND created <= ?1";
+    static const char sql_old[] = /* the first four rows: no temporary table, unlike IN (...) */
+        "DELETE FROM idempotency WHERE id < coalesce((SELECT id FROM idempotency ORDER BY id"
+        " LIMIT 1 OFFSET 4), 9223372036854775807) AND created <= ?1";
     static const char sql[] =
         "INSERT OR REPLACE INTO idempotency(key, action, request, result, outcome, aux, created)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";

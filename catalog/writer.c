@@ -56,6 +56,10 @@ struct batch_waiter {
     struct batch_waiter *next;
 };
 
+const char CAT_SQL_BEGIN[] = "BEGIN", CAT_SQL_BEGIN_IMMEDIATE[] = "BEGIN IMMEDIATE",
+           CAT_SQL_COMMIT[] = "COMMIT", CAT_SQL_SAVEPOINT[] = "SAVEPOINT call",
+           CAT_SQL_RELEASE[] = "RELEASE call";
+
 static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local int writer_depth;
 static atomic_int writers_queued; /* threads blocked on writer_lock */
@@ -112,7 +116,7 @@ static int batch_commit(uint64_t *seq, struct ts_err *err)
     if (batch_failed) {
         e = batch_fail_err;
         rc = e.code ? (int)e.code : TS_EDB;
-    } else if ((rc = cat_exec(cat, "COMMIT", &e))) {
+    } else if ((rc = cat_exec1(cat, CAT_SQL_COMMIT, &e))) {
         sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
     } else if (cat->flush) {
         s = cat_flush_committed(cat->flush);
@@ -174,7 +178,7 @@ int catalog_tx_begin(catalog *cat, struct ts_err *err)
     if (batch_cat && batch_cat != cat)
         batch_commit(NULL, NULL); /* its callers hear of a failure; ours begins anyway */
     if (!cat->grouped) {
-        if ((rc = cat_exec(cat, "BEGIN IMMEDIATE", err))) {
+        if ((rc = cat_exec1(cat, CAT_SQL_BEGIN_IMMEDIATE, err))) {
             writer_leave();
             return rc;
         }
@@ -184,14 +188,14 @@ int catalog_tx_begin(catalog *cat, struct ts_err *err)
     if (batch_failed)
         batch_commit(NULL, NULL);
     if (!batch_cat) {
-        if ((rc = cat_exec(cat, "BEGIN IMMEDIATE", err))) {
+        if ((rc = cat_exec1(cat, CAT_SQL_BEGIN_IMMEDIATE, err))) {
             writer_leave();
             return rc;
         }
         batch_cat = cat;
         batch_t0 = ts_now_mono();
     }
-    if ((rc = cat_exec(cat, "SAVEPOINT call", err))) {
+    if ((rc = cat_exec1(cat, CAT_SQL_SAVEPOINT, err))) {
         writer_leave();
         return rc;
     }
@@ -213,7 +217,7 @@ static void tx_done(catalog *cat)
 static int savepoint_end(catalog *cat, int rc, struct ts_err *err)
 {
     cat->savepoints--;
-    if (rc == TS_OK && (rc = cat_exec(cat, "RELEASE call", err)) == TS_OK) {
+    if (rc == TS_OK && (rc = cat_exec1(cat, CAT_SQL_RELEASE, err)) == TS_OK) {
         if (cat->savepoints == 0)
             cat->call_wrote = 1;
     } else {
@@ -246,7 +250,7 @@ int catalog_tx_end(catalog *cat, int rc, struct ts_err *err)
     if (cat->grouped && cat->savepoints > 0)
         return savepoint_end(cat, rc, err);
     if (rc == TS_OK) {
-        int crc = cat_exec(cat, "COMMIT", err);
+        int crc = cat_exec1(cat, CAT_SQL_COMMIT, err);
         if (crc == TS_OK) {
             tx_done(cat);
             cat_dir_committed(cat, 1);
