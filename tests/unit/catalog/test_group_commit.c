@@ -32,41 +32,42 @@ static void pause_ms(long ms)
 
 /* ---------------------------------------------------------------- a batch */
 
-/* A sync that waits at a gate: while it is shut, a sync stays in flight. */
-struct gate {
+/* A stand-in disk whose sync waits while `hold` is set: a sync stays in
+ * flight, and the test stages what happens meanwhile. */
+struct held_disk {
     pthread_mutex_t lock;
     pthread_cond_t cv;
-    int shut, waiting;
+    int hold, entered;
 };
 
-static int gated_sync(int fd, void *ctx)
+static int held_sync(int fd, void *ctx)
 {
-    struct gate *g = ctx;
+    struct held_disk *d = ctx;
 
-    pthread_mutex_lock(&g->lock);
-    g->waiting++;
-    pthread_cond_broadcast(&g->cv);
-    while (g->shut)
-        pthread_cond_wait(&g->cv, &g->lock);
-    g->waiting--;
-    pthread_mutex_unlock(&g->lock);
-    return fdatasync(fd);
+    (void)fd;
+    pthread_mutex_lock(&d->lock);
+    d->entered++;
+    pthread_cond_broadcast(&d->cv);
+    while (d->hold)
+        pthread_cond_wait(&d->cv, &d->lock);
+    pthread_mutex_unlock(&d->lock);
+    return 0;
 }
 
-static void gate_wait_for_sync(struct gate *g)
+static void held_wait_entered(struct held_disk *d)
 {
-    pthread_mutex_lock(&g->lock);
-    while (g->waiting == 0)
-        pthread_cond_wait(&g->cv, &g->lock);
-    pthread_mutex_unlock(&g->lock);
+    pthread_mutex_lock(&d->lock);
+    while (d->entered == 0)
+        pthread_cond_wait(&d->cv, &d->lock);
+    pthread_mutex_unlock(&d->lock);
 }
 
-static void gate_open(struct gate *g)
+static void held_release(struct held_disk *d)
 {
-    pthread_mutex_lock(&g->lock);
-    g->shut = 0;
-    pthread_cond_broadcast(&g->cv);
-    pthread_mutex_unlock(&g->lock);
+    pthread_mutex_lock(&d->lock);
+    d->hold = 0;
+    pthread_cond_broadcast(&d->cv);
+    pthread_mutex_unlock(&d->lock);
 }
 
 struct second {
@@ -101,7 +102,7 @@ static void test_batch(void)
     struct fx f;
     struct cat_group_stats s0, s1;
     struct second sec = {0};
-    struct gate gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 1, 0};
+    struct held_disk disk = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 1, 0};
     struct cat_desk d;
     struct cat_loan l;
     pthread_t th;
@@ -110,17 +111,17 @@ static void test_batch(void)
     int rc;
 
     T_REQUIRE(fx_open(&f, t_tmpdir(), "batch"));
-    catalog_group_set_sync(gated_sync, &gate);
+    catalog_group_set_sync(held_sync, &disk);
     T_REQUIRE(T_OK(catalog_group_open(f.path, &g, &f.err), &f.err));
     catalog_group_stats(&s0);
     d = fx_desk(f.a);
-    /* the first call: committed by the flush's thread, whose sync then waits at the gate */
+    /* the first call: committed by the flush's thread, whose sync is then held */
     catalog_group_enter(g);
     rc = catalog_loan_checkout(g, &d, "A-3", f.gv1, &l, &f.err);
     cat_loan_clear(&l);
     T_OK(catalog_group_leave_nowait(g, rc, &f.err, &seq0), &f.err);
     T_CHECK(seq0 > 0);
-    gate_wait_for_sync(&gate);
+    held_wait_entered(&disk);
     T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM loan"), 1);
 
     /* two callers meanwhile: one batch, left open, one number */
@@ -142,7 +143,7 @@ static void test_batch(void)
     /* not committed yet: another connection does not see the loans */
     T_EQ_INT(fx_sql_i64(&f, "SELECT count(*) FROM loan"), 1);
 
-    gate_open(&gate);
+    held_release(&disk);
     T_OK(catalog_group_wait(g, seq1, &f.err), &f.err);
     catalog_group_stats(&s1);
     T_EQ_INT(s1.calls - s0.calls, 3);     /* three callers changed something ... */
@@ -167,7 +168,7 @@ static void test_batch(void)
 static void test_batch_lost(void)
 {
     struct fx f;
-    struct gate gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 1, 0};
+    struct held_disk disk = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 1, 0};
     struct cat_desk d;
     struct cat_loan l;
     catalog *g = NULL;
@@ -175,14 +176,14 @@ static void test_batch_lost(void)
     int rc;
 
     T_REQUIRE(fx_open(&f, t_tmpdir(), "lost"));
-    catalog_group_set_sync(gated_sync, &gate);
+    catalog_group_set_sync(held_sync, &disk);
     T_REQUIRE(T_OK(catalog_group_open(f.path, &g, &f.err), &f.err));
     d = fx_desk(f.a);
     catalog_group_enter(g);
     rc = catalog_loan_checkout(g, &d, "A-3", f.gv1, &l, &f.err);
     cat_loan_clear(&l);
     T_OK(catalog_group_leave_nowait(g, rc, &f.err, &seq0), &f.err);
-    gate_wait_for_sync(&gate); /* a sync in flight: the next batch stays open */
+    held_wait_entered(&disk); /* a sync in flight: the next batch stays open */
 
     catalog_group_enter(g);
     rc = catalog_loan_checkout(g, &d, "A-1", f.hs1, &l, &f.err);
@@ -202,7 +203,7 @@ static void test_batch_lost(void)
     T_OK(catalog_group_leave_nowait(g, rc, &f.err, &seq2), &f.err);
     T_EQ_INT(seq2, seq1);
 
-    gate_open(&gate);
+    held_release(&disk);
     T_EQ_INT(catalog_group_wait(g, seq1, &f.err), TS_EDB);
     T_CHECK(strstr(f.err.msg, "FOREIGN KEY") != NULL);
     T_EQ_INT(catalog_group_wait(g, seq2, &f.err), TS_EDB); /* each holder hears it */
@@ -530,26 +531,6 @@ static void test_power_cut(void)
  * a retried checkout (same key) answered "done before", and another reader's
  * checkout of the same copy refused as "on loan". The seam holds the first
  * sync; neither may return while it is held. */
-struct held_disk {
-    pthread_mutex_t lock;
-    pthread_cond_t cv;
-    int hold, entered;
-};
-
-static int held_sync(int fd, void *ctx)
-{
-    struct held_disk *d = ctx;
-
-    (void)fd;
-    pthread_mutex_lock(&d->lock);
-    d->entered++;
-    pthread_cond_broadcast(&d->cv);
-    while (d->hold)
-        pthread_cond_wait(&d->cv, &d->lock);
-    pthread_mutex_unlock(&d->lock);
-    return 0;
-}
-
 struct keyed {
     catalog *g;
     const char *key;
@@ -589,20 +570,14 @@ static void test_replay_waits_for_sync(void)
     retry = (struct keyed){g, "key-1", f.a, f.hs1, 0, 0, 0};
     other = (struct keyed){g, "key-2", f.a, f.hs2, 0, 0, 0};
     T_REQUIRE(pthread_create(&t1, NULL, keyed_checkout, &first) == 0);
-    pthread_mutex_lock(&disk.lock);
-    while (disk.entered == 0) /* the first checkout is committed and waits for its sync */
-        pthread_cond_wait(&disk.cv, &disk.lock);
-    pthread_mutex_unlock(&disk.lock);
+    held_wait_entered(&disk); /* the first checkout is committed and waits for its sync */
     T_REQUIRE(pthread_create(&t2, NULL, keyed_checkout, &retry) == 0);
     T_REQUIRE(pthread_create(&t3, NULL, keyed_checkout, &other) == 0);
     pause_ms(200);
     T_EQ_INT(atomic_load(&first.done), 0);
     T_EQ_INT(atomic_load(&retry.done), 0); /* both have read the loan: they wait for its sync */
     T_EQ_INT(atomic_load(&other.done), 0);
-    pthread_mutex_lock(&disk.lock);
-    disk.hold = 0;
-    pthread_cond_broadcast(&disk.cv);
-    pthread_mutex_unlock(&disk.lock);
+    held_release(&disk);
     pthread_join(t1, NULL);
     pthread_join(t2, NULL);
     pthread_join(t3, NULL);
