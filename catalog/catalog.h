@@ -76,17 +76,18 @@ int catalog_group_leave_nowait(catalog *g, int rc, struct ts_err *err, uint64_t 
  * the disk): what is read next on another connection includes it. */
 void catalog_group_commit_to(catalog *g, uint64_t seq);
 /* fn(ctx, TS_OK, NULL) once COMMIT seq of group connection g is durable, or
- * fn(ctx, TS_EIO, err) once it cannot be (the disk failed). Called at once,
+ * fn(ctx, rc, err) once it cannot be (TS_EIO: the disk failed; or the
+ * error of the batch's COMMIT). Called at once,
  * on this thread, if that is already known; otherwise later on a thread of
  * g's. fn must be quick and must not use g. catalog_close(g) calls back
  * every one still waiting before it returns. */
 typedef void (*cat_durable_fn)(void *ctx, int rc, const struct ts_err *err);
 void catalog_group_when_durable(catalog *g, uint64_t seq, cat_durable_fn fn, void *ctx);
-/* The same, waiting on this thread: TS_OK, or TS_EIO with *err. */
+/* The same, waiting on this thread: TS_OK, or the error (TS_EIO, the COMMIT's). */
 int catalog_group_wait(catalog *g, uint64_t seq, struct ts_err *err);
 /* Since the process started: calls that changed something through a group
  * connection, the COMMITs that made them durable, and threads queued for the
- * writer lock right now (tests use it to stage a batch). */
+ * writer lock right now. */
 struct cat_group_stats {
     unsigned long long calls, commits;
     unsigned long long open_us, commit_us; /* batches' time open before COMMIT, and in it */

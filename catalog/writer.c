@@ -18,23 +18,19 @@
  * cache emptied by the others' writes. A group connection
  * (catalog_group_open) is shared by the server's threads: a thread takes it
  * with catalog_group_enter, runs catalog calls whose transactions become
- * savepoints of one open batch transaction, and catalog_group_leave either
- * commits the batch (nobody else is queued for the writer lock, or the batch
- * is full) or hands the lock on and sleeps until the thread that does commit
- * says how the COMMIT went. Nothing is acknowledged before it is durable: a
- * thread returns from catalog_group_leave only after the batch holding its
- * changes is (or with the COMMIT's error, when none of them are). The
- * COMMIT itself only writes the WAL; the fdatasync that makes it durable
- * runs after the writer lock is released, beside the next batch (flush.c).
- * Each call stays atomic on its own: a refused checkout rolls back to its
- * savepoint and leaves the others in the batch alone.
- *
- * With a flush, nobody commits when leaving: the batch stays open, and the
- * caller takes the number its COMMIT will have. The next sync commits it
- * first (cat_group_commit_open, from flush.c), so the calls that come while
- * a sync is in flight share one COMMIT, and no caller sleeps on the lock's
- * hand-over. Without a flush (no WAL file) a batch is committed as before:
- * by its last caller when nobody is queued, else by the next.
+ * savepoints of one open batch transaction, and leaves it without
+ * committing: the caller takes the number the batch's COMMIT will have, and
+ * the thread that syncs the WAL commits the open batch just before its next
+ * fdatasync (cat_group_commit_open, from flush.c). So the calls that come
+ * while a sync is in flight share one COMMIT, and no caller sleeps on another.
+ * Nothing is acknowledged before it is durable: a caller is answered only
+ * once its batch is committed and an fdatasync begun after that has
+ * returned, or with the COMMIT's error (then none of the batch stays). The
+ * COMMIT only writes the WAL; the sync runs outside the writer lock, beside
+ * the next batch. Without a flush (no WAL file to sync) or with a full or
+ * failed batch, the caller commits at once. Each call stays atomic on its
+ * own: a refused checkout rolls back to its savepoint and leaves the others
+ * in the batch alone.
  *
  * A writer on any other connection (the housekeeping thread, an import)
  * commits an open batch before it begins: the batch's connection holds
@@ -49,13 +45,6 @@
 
 #define CAT_BATCH_MAX 32 /* calls per batch: bounds how long the first one waits */
 
-struct batch_waiter {
-    int done, rc;
-    uint64_t seq; /* its COMMIT, for cat_flush_wait (0: nothing to wait for) */
-    struct ts_err err;
-    struct batch_waiter *next;
-};
-
 const char CAT_SQL_BEGIN[] = "BEGIN", CAT_SQL_BEGIN_IMMEDIATE[] = "BEGIN IMMEDIATE",
            CAT_SQL_COMMIT[] = "COMMIT", CAT_SQL_SAVEPOINT[] = "SAVEPOINT call",
            CAT_SQL_RELEASE[] = "RELEASE call";
@@ -67,7 +56,6 @@ static atomic_int writers_queued; /* threads blocked on writer_lock */
 /* The open batch, under writer_lock. */
 static catalog *batch_cat;
 static int batch_calls;
-static struct batch_waiter *batch_waiters;
 static int batch_tickets; /* callers that left the open batch holding its COMMIT's number */
 static atomic_ullong stat_calls, stat_commits;
 /* Where a batch's time goes (microseconds): open from BEGIN to COMMIT (the
@@ -77,10 +65,6 @@ static atomic_ullong stat_open_us, stat_commit_us;
 static double batch_t0;
 static int batch_failed; /* sqlite rolled the whole batch back (an I/O error, say) */
 static struct ts_err batch_fail_err;
-
-/* Deferred callers sleep here (not on writer_lock, which new writers want). */
-static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
 
 static void writer_enter(void)
 {
@@ -97,9 +81,9 @@ static void writer_leave(void)
         pthread_mutex_unlock(&writer_lock);
 }
 
-/* COMMIT the open batch and tell its callers; under writer_lock. With a
- * flush (flush.c) the COMMIT is not yet durable: *seq (and each waiter's)
- * is what to hand cat_flush_wait once the lock is released. */
+/* COMMIT the open batch; under writer_lock. With a flush (flush.c) the
+ * COMMIT is not yet durable: *seq is what to hand cat_flush_wait once the
+ * lock is released. A failed one is told to the callers holding its number. */
 static int batch_commit(uint64_t *seq, struct ts_err *err)
 {
     catalog *cat = batch_cat;
@@ -130,16 +114,6 @@ static int batch_commit(uint64_t *seq, struct ts_err *err)
         atomic_fetch_add(&stat_open_us, (unsigned long long)((t1 - batch_t0) * 1e6));
         atomic_fetch_add(&stat_commit_us, (unsigned long long)((ts_now_mono() - t1) * 1e6));
     }
-    pthread_mutex_lock(&done_lock);
-    for (struct batch_waiter *w = batch_waiters; w; w = w->next) {
-        w->rc = rc;
-        w->seq = s;
-        w->err = e;
-        w->done = 1;
-    }
-    pthread_cond_broadcast(&done_cv);
-    pthread_mutex_unlock(&done_lock);
-    batch_waiters = NULL;
     batch_cat = NULL;
     batch_calls = 0;
     batch_failed = 0;
@@ -294,51 +268,39 @@ void catalog_group_enter(catalog *cat)
 
 int catalog_group_leave_nowait(catalog *cat, int rc, struct ts_err *err, uint64_t *seq)
 {
-    struct batch_waiter me = {0};
-    int mine = cat->call_wrote;
+    struct ts_err e = {0};
+    int mine = cat->call_wrote, crc = TS_OK;
 
     /* A call that changed nothing waits too: what it read may not be durable
      * yet (a checkout refused because a loan still in its batch or its sync
      * holds the copy must not be answered before that loan is). A replayed
      * call counts as a writer: its savepoint committed, so it waits anyway. */
     cat->call_wrote = 0;
+    *seq = 0;
     if (batch_cat != cat) { /* nothing open: the last COMMIT is all it could have read */
-        me.seq = cat->flush ? cat_flush_last(cat->flush) : 0;
+        *seq = cat->flush ? cat_flush_last(cat->flush) : 0;
         writer_leave();
-    } else {
-        if (mine) {
-            batch_calls++;
-            atomic_fetch_add(&stat_calls, 1);
-        }
-        if (cat->flush && !batch_failed && batch_calls < CAT_BATCH_MAX) {
-            /* the COMMIT comes with the next sync, and is this number */
-            me.seq = cat_flush_last(cat->flush) + 1;
-            batch_tickets++;
-            writer_leave();
-            cat_flush_want(cat->flush, me.seq);
-            *seq = me.seq;
-            return rc;
-        }
-        me.next = batch_waiters;
-        batch_waiters = &me;
-        if (!batch_failed && atomic_load(&writers_queued) > 0 && batch_calls < CAT_BATCH_MAX) {
-            /* a queued writer takes the lock next: it joins the batch and
-             * commits it, or (another connection) commits it before its own work */
-            writer_leave();
-            pthread_mutex_lock(&done_lock);
-            while (!me.done)
-                pthread_cond_wait(&done_cv, &done_lock);
-            pthread_mutex_unlock(&done_lock);
-        } else {
-            batch_commit(NULL, NULL); /* a failed batch tells its callers here */
-            writer_leave();
-        }
+        return rc;
     }
-    *seq = me.rc == TS_OK ? me.seq : 0;
-    if (me.rc && rc == TS_OK) {
+    if (mine) {
+        batch_calls++;
+        atomic_fetch_add(&stat_calls, 1);
+    }
+    if (cat->flush && !batch_failed && batch_calls < CAT_BATCH_MAX) {
+        /* the COMMIT comes with the next sync, and is this number */
+        *seq = cat_flush_last(cat->flush) + 1;
+        batch_tickets++;
+        writer_leave();
+        cat_flush_want(cat->flush, *seq);
+        return rc;
+    }
+    /* a failed or full batch, or no flush (its COMMIT syncs): committed now */
+    crc = batch_commit(seq, &e);
+    writer_leave();
+    if (crc && rc == TS_OK) {
         if (err)
-            *err = me.err;
-        rc = me.rc;
+            *err = e;
+        rc = crc;
     }
     return rc;
 }
