@@ -455,17 +455,7 @@ void cat_value_counts_free(struct cat_value_count *v, size_t n)
 int catalog_browse_last_update(catalog *cat, int64_t *t, struct ts_err *err)
 {
     static const char sql[] = "SELECT COALESCE(MAX(updated), 0) FROM record";
-    sqlite3_stmt *st = cat_stmt(cat, sql, err);
-    int src;
-
-    *t = 0;
-    if (!st)
-        return FAIL_STMT(err);
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        *t = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return src == SQLITE_ROW ? TS_OK : cat_dberr(cat, src, "last update", err);
+    return cat_step_i64(cat, sql, t, "last update", err);
 }
 
 /* ---- OAI-PMH ---- */

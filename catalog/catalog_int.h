@@ -114,6 +114,9 @@ char *cat_col_strdup(sqlite3_stmt *st, int i);
 int cat_step_done(catalog *cat, sqlite3_stmt *st, const char *what, struct ts_err *err);
 /* Run a bound statement and append its rows' first column to *ids (*n of
  * them; may start non-empty); resets it. On error *ids and *n stay as grown. */
+/* The first column of a one-row query (a count, a setting): TS_OK, or the
+ * error named `what` when there is no row. */
+int cat_step_i64(catalog *cat, const char *sql, int64_t *v, const char *what, struct ts_err *err);
 int cat_step_ids(catalog *cat, sqlite3_stmt *st, int64_t **ids, size_t *n, const char *what,
                  struct ts_err *err);
 

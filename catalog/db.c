@@ -95,6 +95,21 @@ int cat_step_done(catalog *cat, sqlite3_stmt *st, const char *what, struct ts_er
     return TS_OK;
 }
 
+int cat_step_i64(catalog *cat, const char *sql, int64_t *v, const char *what, struct ts_err *err)
+{
+    sqlite3_stmt *st = cat_stmt(cat, sql, err);
+    int src;
+
+    *v = 0;
+    if (!st)
+        return err ? (int)err->code : TS_EDB;
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW)
+        *v = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return src == SQLITE_ROW ? TS_OK : cat_dberr(cat, src, what, err);
+}
+
 int cat_step_ids(catalog *cat, sqlite3_stmt *st, int64_t **ids, size_t *n, const char *what,
                  struct ts_err *err)
 {

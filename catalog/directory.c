@@ -113,19 +113,7 @@ void cat_dir_committed(catalog *cat, int committed)
 int catalog_directory_generation(catalog *cat, int64_t *gen, struct ts_err *err)
 {
     static const char sql[] = "SELECT n FROM directory_generation WHERE id = 1";
-    sqlite3_stmt *st = cat_stmt(cat, sql, err);
-    int src;
-
-    *gen = 0;
-    if (!st)
-        return err ? (int)err->code : TS_EDB;
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        *gen = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (src == SQLITE_ROW)
-        return TS_OK;
-    return cat_dberr(cat, src, "read the directory generation", err);
+    return cat_step_i64(cat, sql, gen, "read the directory generation", err);
 }
 
 struct cat_bell *catalog_bell_open(const char *catalog_path)

@@ -89,14 +89,8 @@ int catalog_queue_remove(catalog *cat, const int64_t *ids, size_t n, struct ts_e
 
 static int64_t count(catalog *cat, const char *sql)
 {
-    sqlite3_stmt *st = cat_stmt(cat, sql, NULL);
-    int64_t v = -1;
-
-    if (st && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    if (st)
-        sqlite3_reset(st);
-    return v;
+    int64_t v;
+    return cat_step_i64(cat, sql, &v, "count", NULL) ? -1 : v;
 }
 
 int64_t catalog_queue_count(catalog *cat)
